@@ -1,0 +1,117 @@
+// Encode/decode cost of binning and FAST on realistic chunks (synthetic trajectories,
+// quantile-normalized) at H in {10, 20, 50}, D in {7, 14}, and FAST's BPE training.
+#include <benchmark/benchmark.h>
+
+#include <map>
+#include <memory>
+#include <mutex>
+
+#include "core/data/chunker.h"
+#include "core/data/synthetic_trajectories.h"
+#include "tokenizers/binning/binning_tokenizer.h"
+#include "tokenizers/fast/fast_tokenizer.h"
+#include "tokenizers/normalizer.h"
+
+namespace {
+
+using namespace fb;
+
+// Normalized chunks of `dims` = 7 (one arm) or 14 (two arms), cached per shape.
+const ActionChunks& Chunks(int horizon, int dims, int episodes = 400) {
+  static std::map<std::tuple<int, int, int>, ActionChunks> cache;
+  static std::mutex mutex;
+  std::lock_guard lock(mutex);
+  auto& slot = cache[{horizon, dims, episodes}];
+  if (slot.count == 0) {
+    data::SyntheticOptions options;
+    options.episodes = episodes;
+    options.action_space = dims == 14 ? "bimanual_delta_eef" : "delta_eef";
+    const auto dataset = data::GenerateSyntheticDataset(options);
+    std::vector<const data::Episode*> episodes_ptrs;
+    std::vector<float> steps;
+    for (const auto& e : dataset.episodes) {
+      episodes_ptrs.push_back(&e);
+      steps.insert(steps.end(), e.actions.begin(), e.actions.end());
+    }
+    slot = data::MakeChunks(episodes_ptrs, {horizon, 2, data::PadRule::kRepeatLast});
+    tokenizers::Normalizer::Fit({"quantile", false}, steps, dims).Normalize(slot.values);
+  }
+  return slot;
+}
+
+const tokenizers::FastTokenizer& FittedFast(int horizon, int dims) {
+  static std::map<std::pair<int, int>, std::unique_ptr<tokenizers::FastTokenizer>> cache;
+  auto& slot = cache[{horizon, dims}];
+  if (!slot) {
+    slot = tokenizers::FastTokenizer::FromConfig({10.0, 1024, 2, false, "zeros"});
+    slot->Fit(Chunks(horizon, dims));
+  }
+  return *slot;
+}
+
+void BM_BinningEncodeDecode(benchmark::State& state) {
+  const int h = static_cast<int>(state.range(0)), d = static_cast<int>(state.range(1));
+  const auto& chunks = Chunks(h, d);
+  const tokenizers::BinningTokenizer tokenizer({"openvla", 256});
+  int64_t i = 0;
+  for (auto _ : state) {
+    const auto ids = tokenizer.Encode(chunks.chunk(i % chunks.count), h, d);
+    benchmark::DoNotOptimize(tokenizer.Decode(ids, h, d));
+    ++i;
+  }
+  state.SetItemsProcessed(state.iterations());
+}
+
+void BM_FastEncode(benchmark::State& state) {
+  const int h = static_cast<int>(state.range(0)), d = static_cast<int>(state.range(1));
+  const auto& chunks = Chunks(h, d);
+  const auto& tokenizer = FittedFast(h, d);
+  int64_t i = 0, tokens = 0;
+  for (auto _ : state) {
+    const auto ids = tokenizer.Encode(chunks.chunk(i++ % chunks.count), h, d);
+    tokens += static_cast<int64_t>(ids.size());
+    benchmark::DoNotOptimize(ids);
+  }
+  state.counters["tokens/chunk"] = static_cast<double>(tokens) / static_cast<double>(state.iterations());
+  state.SetItemsProcessed(state.iterations());
+}
+
+void BM_FastEncodeDecode(benchmark::State& state) {
+  const int h = static_cast<int>(state.range(0)), d = static_cast<int>(state.range(1));
+  const auto& chunks = Chunks(h, d);
+  const auto& tokenizer = FittedFast(h, d);
+  int64_t i = 0;
+  for (auto _ : state) {
+    const auto ids = tokenizer.Encode(chunks.chunk(i++ % chunks.count), h, d);
+    benchmark::DoNotOptimize(tokenizer.Decode(ids, h, d));
+  }
+  state.SetItemsProcessed(state.iterations());
+}
+
+void BM_FastTrainBpe10kChunks(benchmark::State& state) {
+  const auto& all = Chunks(20, 7, 1200);
+  ActionChunks chunks = ActionChunks::Zeros(10000, 20, 7);
+  for (int64_t i = 0; i < chunks.count; ++i) {
+    const auto src = all.chunk(i % all.count);
+    std::copy(src.begin(), src.end(), chunks.chunk(i).begin());
+  }
+  for (auto _ : state) {
+    auto tokenizer = tokenizers::FastTokenizer::FromConfig({10.0, 1024, 2, false, "zeros"});
+    tokenizer->Fit(chunks);
+    benchmark::DoNotOptimize(tokenizer->vocab_size());
+  }
+}
+
+void Shapes(benchmark::internal::Benchmark* b) {
+  for (int h : {10, 20, 50}) {
+    for (int d : {7, 14}) b->Args({h, d});
+  }
+  b->ArgNames({"H", "D"});
+}
+
+BENCHMARK(BM_BinningEncodeDecode)->Apply(Shapes);
+BENCHMARK(BM_FastEncode)->Apply(Shapes);
+BENCHMARK(BM_FastEncodeDecode)->Apply(Shapes)->Repetitions(5)->ReportAggregatesOnly(true);
+BENCHMARK(BM_FastTrainBpe10kChunks)->Unit(benchmark::kMillisecond)->Iterations(1);
+
+}  // namespace

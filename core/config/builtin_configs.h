@@ -1,0 +1,17 @@
+// The configs/ tree compiled into the binary (generated at build time by
+// cmake/EmbedFiles.cmake), so defaults live in configs/ yet need no install step.
+#pragma once
+
+#include <optional>
+#include <string_view>
+#include <vector>
+
+namespace fb::config {
+
+// Contents of configs/<name>, or nullopt when no such file was embedded.
+std::optional<std::string_view> BuiltinConfig(std::string_view name);
+
+// Every embedded name, sorted.
+std::vector<std::string_view> BuiltinConfigNames();
+
+}  // namespace fb::config

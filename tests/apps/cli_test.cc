@@ -1,0 +1,150 @@
+// End-to-end checks of the fasterbench executable: exit codes, error messages and what an
+// interrupted job leaves on disk.
+#include <fcntl.h>
+#include <signal.h>
+#include <spawn.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <gmock/gmock.h>
+#include <gtest/gtest.h>
+
+#include <chrono>
+#include <filesystem>
+#include <fstream>
+#include <sstream>
+#include <thread>
+
+extern char** environ;
+
+namespace {
+
+namespace fs = std::filesystem;
+using ::testing::HasSubstr;
+
+struct Result {
+  int exit_code = -1;
+  std::string out;
+  std::string err;
+};
+
+fs::path Scratch(const std::string& name) {
+  const fs::path dir = fs::path(::testing::TempDir()) / ("cli_test_" + name);
+  fs::remove_all(dir);
+  fs::create_directories(dir);
+  return dir;
+}
+
+std::string Slurp(const fs::path& path) {
+  std::ifstream in(path);
+  std::stringstream text;
+  text << in.rdbuf();
+  return text.str();
+}
+
+// Starts the binary with stdout/stderr redirected into files under `dir`.
+pid_t Spawn(const std::vector<std::string>& args, const fs::path& dir) {
+  std::vector<std::string> argv_storage = {FB_BINARY};
+  argv_storage.insert(argv_storage.end(), args.begin(), args.end());
+  std::vector<char*> argv;
+  for (auto& a : argv_storage) argv.push_back(a.data());
+  argv.push_back(nullptr);
+  posix_spawn_file_actions_t actions;
+  posix_spawn_file_actions_init(&actions);
+  posix_spawn_file_actions_addopen(&actions, 1, (dir / "stdout").c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0644);
+  posix_spawn_file_actions_addopen(&actions, 2, (dir / "stderr").c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0644);
+  pid_t pid = 0;
+  EXPECT_EQ(posix_spawn(&pid, FB_BINARY, &actions, nullptr, argv.data(), environ), 0);
+  posix_spawn_file_actions_destroy(&actions);
+  return pid;
+}
+
+Result Wait(pid_t pid, const fs::path& dir) {
+  int status = 0;
+  waitpid(pid, &status, 0);
+  return {WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status), Slurp(dir / "stdout"),
+          Slurp(dir / "stderr")};
+}
+
+Result RunFasterbench(const std::vector<std::string>& args, const std::string& name) {
+  const fs::path dir = Scratch(name);
+  return Wait(Spawn(args, dir), dir);
+}
+
+TEST(CliTest, HelpListsSubcommandsAndExitsZero) {
+  const auto result = RunFasterbench({"--help"}, "help");
+  EXPECT_EQ(result.exit_code, 0);
+  for (const char* command : {"info", "config", "data", "tokenizer"}) EXPECT_THAT(result.out, HasSubstr(command));
+  for (const auto& sub : std::vector<std::vector<std::string>>{{"tokenizer", "eval", "--help"},
+                                                                {"tokenizer", "fit", "--help"},
+                                                                {"tokenizer", "encode", "--help"},
+                                                                {"tokenizer", "decode", "--help"},
+                                                                {"data", "synth", "--help"},
+                                                                {"config", "show", "--help"},
+                                                                {"info", "--help"}}) {
+    const auto help = RunFasterbench(sub, "subhelp");
+    EXPECT_EQ(help.exit_code, 0) << sub[0];
+    EXPECT_THAT(help.out, HasSubstr("--help")) << sub[0];
+  }
+}
+
+TEST(CliTest, UsageErrorsExitTwo) {
+  EXPECT_EQ(RunFasterbench({}, "none").exit_code, 2);
+  EXPECT_EQ(RunFasterbench({"no-such-command"}, "unknown").exit_code, 2);
+  EXPECT_EQ(RunFasterbench({"tokenizer", "eval", "--no-such-flag"}, "flag").exit_code, 2);
+}
+
+TEST(CliTest, ConfigErrorsNameFileLineColumnAndExitTwo) {
+  const fs::path dir = Scratch("config_errors");
+  const fs::path file = dir / "run.yaml";
+  std::ofstream(file) << "seed: 1\ndata:\n  horizn: 10\n";
+  auto result = RunFasterbench({"tokenizer", "eval", "--config", file.string()}, "typo");
+  EXPECT_EQ(result.exit_code, 2);
+  EXPECT_THAT(result.err, HasSubstr(file.string() + ":3:3: data.horizn: unknown key; did you mean 'horizon'?"));
+
+  std::ofstream(file) << "data:\n  stride: often\n";
+  result = RunFasterbench({"tokenizer", "eval", "--config", file.string()}, "type");
+  EXPECT_EQ(result.exit_code, 2);
+  EXPECT_THAT(result.err, HasSubstr(file.string() + ":2:11: data.stride: expected an integer, got 'often'"));
+
+  std::ofstream(file) << "data:\n  heldout_fraction: 1.5\n";
+  result = RunFasterbench({"tokenizer", "eval", "--config", file.string()}, "range");
+  EXPECT_EQ(result.exit_code, 2);
+  EXPECT_THAT(result.err, HasSubstr(file.string() + ":2:21: data.heldout_fraction: value 1.5 is out of range"));
+
+  result = RunFasterbench({"tokenizer", "eval", "--set", "metrics.throughput_chunks=0"}, "set");
+  EXPECT_EQ(result.exit_code, 2);
+  EXPECT_THAT(result.err, HasSubstr("--set metrics.throughput_chunks=0: metrics.throughput_chunks: value 0 is out"));
+}
+
+TEST(CliTest, DebugLogReportsOpenBlasAndThreadCount) {
+  const auto result = RunFasterbench({"info", "--log-level", "debug", "--threads", "2"}, "debug");
+  EXPECT_EQ(result.exit_code, 0);
+  EXPECT_THAT(result.err, HasSubstr("LibTorch: BLAS = OpenBLAS"));
+  EXPECT_THAT(result.err, HasSubstr("intra-op threads = 2"));
+}
+
+TEST(CliTest, InterruptLeavesNoHalfWrittenOutput) {
+  const fs::path dir = Scratch("interrupt");
+  const fs::path out = dir / "out" / "demos.hdf5";
+  const pid_t pid = Spawn({"data", "synth", "--episodes", "5000000", "--out", out.string()}, dir);
+  // Wait until the job is writing (its temporary file exists), then press Ctrl-C.
+  const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(60);
+  auto has_temporary = [&] {
+    if (!fs::exists(out.parent_path())) return false;
+    return fs::directory_iterator(out.parent_path()) != fs::directory_iterator();
+  };
+  while (!has_temporary() && std::chrono::steady_clock::now() < deadline) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(20));
+  }
+  ASSERT_TRUE(has_temporary()) << "the job never started writing";
+  std::this_thread::sleep_for(std::chrono::milliseconds(300));
+  kill(pid, SIGINT);
+  const auto result = Wait(pid, dir);
+  EXPECT_EQ(result.exit_code, 130) << result.err;
+  EXPECT_THAT(result.err, HasSubstr("interrupted"));
+  EXPECT_FALSE(fs::exists(out));
+  EXPECT_EQ(fs::directory_iterator(out.parent_path()), fs::directory_iterator()) << "a temporary file was left";
+}
+
+}  // namespace

@@ -1,0 +1,28 @@
+#include "tokenizers/action_tokenizer.h"
+
+namespace fb::tokenizers {
+
+const char* DecodeFailureName(DecodeFailure failure) {
+  switch (failure) {
+    case DecodeFailure::kNone: return "none";
+    case DecodeFailure::kUnknownId: return "unknown_id";
+    case DecodeFailure::kInvalidUtf8: return "invalid_utf8";
+    case DecodeFailure::kOutOfRange: return "out_of_range";
+    case DecodeFailure::kWrongLength: return "wrong_length";
+  }
+  return "unknown";
+}
+
+std::vector<TokenIds> ActionTokenizer::EncodeBatch(const ActionChunks& chunks) const {
+  std::vector<TokenIds> out(static_cast<size_t>(chunks.count));
+  for (int64_t i = 0; i < chunks.count; ++i) out[i] = Encode(chunks.chunk(i), chunks.horizon, chunks.dims);
+  return out;
+}
+
+std::vector<Decoded> ActionTokenizer::DecodeBatch(const std::vector<TokenIds>& ids, int horizon, int dims) const {
+  std::vector<Decoded> out(ids.size());
+  for (size_t i = 0; i < ids.size(); ++i) out[i] = Decode(ids[i], horizon, dims);
+  return out;
+}
+
+}  // namespace fb::tokenizers

@@ -1,0 +1,70 @@
+// The action tokenizer interface: binning, FAST and FASTerVQ all implement it, and the
+// tokenizer benchmark, the policies and the CLI see only this.
+#pragma once
+
+#include <cstdint>
+#include <filesystem>
+#include <span>
+#include <string>
+#include <vector>
+
+#include <nlohmann/json_fwd.hpp>
+
+#include "core/action_chunks.h"
+
+namespace fb::tokenizers {
+
+using TokenIds = std::vector<int32_t>;
+
+// Why a token sequence did not decode cleanly. The decoder still returns a chunk, shaped
+// by its failure policy; the failure is counted by the benchmark.
+enum class DecodeFailure : uint8_t {
+  kNone,
+  kUnknownId,    // an id outside [0, vocab_size)
+  kInvalidUtf8,  // FAST: the pieces' bytes are not valid UTF-8
+  kOutOfRange,   // a decoded value outside what the tokenizer can represent
+  kWrongLength,  // the sequence yields more or fewer values than horizon x dims
+};
+
+// "none", "unknown_id", "invalid_utf8", "out_of_range", "wrong_length".
+const char* DecodeFailureName(DecodeFailure failure);
+
+struct Decoded {
+  std::vector<float> actions;  // (horizon x dims), normalized units
+  DecodeFailure failure = DecodeFailure::kNone;
+};
+
+// A tokenizer maps one normalized chunk (horizon x dims) to ids in [0, vocab_size()) and
+// back. Implementations are immutable after Fit/Load, so Encode/Decode are thread-safe.
+class ActionTokenizer {
+ public:
+  virtual ~ActionTokenizer() = default;
+
+  // Registry name of the implementation: "binning", "fast", "fastervq".
+  virtual std::string type() const = 0;
+
+  // Number of distinct ids; every id Encode returns is below it.
+  virtual int64_t vocab_size() const = 0;
+
+  // Learns from normalized chunks (no-op for tokenizers with nothing to learn).
+  // Throws fb::InputError when the data cannot be tokenized (e.g. vocabulary too small).
+  virtual void Fit(const ActionChunks& normalized) = 0;
+
+  // Tokenizes one normalized chunk. `chunk` has horizon * dims values, row-major.
+  // Throws fb::InputError for a non-finite value or a shape the tokenizer cannot take.
+  virtual TokenIds Encode(std::span<const float> chunk, int horizon, int dims) const = 0;
+
+  // Never throws on bad ids: returns a chunk per the tokenizer's failure policy and the
+  // failure kind (a strict policy is the caller's decision, see DecodeOrThrow).
+  virtual Decoded Decode(std::span<const int32_t> ids, int horizon, int dims) const = 0;
+
+  // Writes the tokenizer's own files into `dir` (which exists) and returns the settings
+  // that go into the manifest's "tokenizer" section.
+  virtual nlohmann::json Save(const std::filesystem::path& dir) const = 0;
+
+  // Batched forms; the defaults loop over chunks.
+  virtual std::vector<TokenIds> EncodeBatch(const ActionChunks& chunks) const;
+  virtual std::vector<Decoded> DecodeBatch(const std::vector<TokenIds>& ids, int horizon, int dims) const;
+};
+
+}  // namespace fb::tokenizers
