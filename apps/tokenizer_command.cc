@@ -48,6 +48,17 @@ struct CodecOptions {
   int dims = 0;
 };
 
+// A tokenizer only takes chunks of the action dimension it was fit on; another horizon
+// works for every tokenizer here but is worth a warning.
+void CheckShape(const tokenizers::TokenizerPackage& package, const std::string& dir, int horizon, int dims) {
+  if (package.dims != 0 && package.dims != dims) {
+    throw InputError(fmt::format("tokenizer {} was fit on {}-D actions; the input has {} dims", dir, package.dims, dims));
+  }
+  if (package.horizon != 0 && package.horizon != horizon) {
+    spdlog::warn("tokenizer {} was fit on horizon {}; the input has horizon {}", dir, package.horizon, horizon);
+  }
+}
+
 int RunEncode(const CodecOptions& options) {
   const auto package = tokenizers::LoadPackage(options.tokenizer);
   const auto array = data::ReadNpy(options.input);
@@ -56,6 +67,7 @@ int RunEncode(const CodecOptions& options) {
                      std::to_string(array.shape.size()));
   }
   const int h = static_cast<int>(array.shape[1]), d = static_cast<int>(array.shape[2]);
+  CheckShape(package, options.tokenizer, h, d);
   std::string lines;
   std::vector<float> chunk(static_cast<size_t>(h * d));
   for (int64_t i = 0; i < array.shape[0]; ++i) {
@@ -76,6 +88,7 @@ int RunEncode(const CodecOptions& options) {
 
 int RunDecode(const CodecOptions& options) {
   const auto package = tokenizers::LoadPackage(options.tokenizer);
+  CheckShape(package, options.tokenizer, options.horizon, options.dims);
   std::ifstream in(options.input);
   if (!in) throw InputError("cannot read '" + options.input + "'");
   std::vector<float> values;

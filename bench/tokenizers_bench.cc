@@ -43,7 +43,7 @@ const tokenizers::FastTokenizer& FittedFast(int horizon, int dims) {
   static std::map<std::pair<int, int>, std::unique_ptr<tokenizers::FastTokenizer>> cache;
   auto& slot = cache[{horizon, dims}];
   if (!slot) {
-    slot = tokenizers::FastTokenizer::FromConfig({10.0, 1024, 2, false, "zeros"});
+    slot = tokenizers::FastTokenizer::FromConfig({10.0, 1024, 2, false, true, "zeros"});
     slot->Fit(Chunks(horizon, dims));
   }
   return *slot;
@@ -96,7 +96,7 @@ void BM_FastTrainBpe10kChunks(benchmark::State& state) {
     std::copy(src.begin(), src.end(), chunks.chunk(i).begin());
   }
   for (auto _ : state) {
-    auto tokenizer = tokenizers::FastTokenizer::FromConfig({10.0, 1024, 2, false, "zeros"});
+    auto tokenizer = tokenizers::FastTokenizer::FromConfig({10.0, 1024, 2, false, true, "zeros"});
     tokenizer->Fit(chunks);
     benchmark::DoNotOptimize(tokenizer->vocab_size());
   }

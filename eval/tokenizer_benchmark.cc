@@ -5,8 +5,8 @@
 #include <thread>
 
 #include <spdlog/spdlog.h>
-#include <tbb/global_control.h>
 #include <tbb/parallel_for.h>
+#include <tbb/task_arena.h>
 
 #include "core/data/chunker.h"
 #include "core/data/episode_split.h"
@@ -70,21 +70,30 @@ TokenizerPackage BuildPackage(const TokenizerSpec& spec, const std::string& grou
   return package;
 }
 
-// Encode and decode throughput (chunks/s) on the first `limit` chunks.
+// Encode and decode throughput (chunks/s) over the first `limit` chunks, repeated until
+// at least kMinTiming has passed so thread start-up does not dominate short runs.
+constexpr double kMinTimingSeconds = 0.25;
+
 nlohmann::json MeasureThroughput(const TokenizerPackage& package, const ActionChunks& normalized, int limit,
                                  int workers) {
   const int64_t n = std::min<int64_t>(limit, normalized.count);
   const int h = normalized.horizon, d = normalized.dims;
   std::vector<TokenIds> ids(static_cast<size_t>(n));
+  tbb::task_arena arena(workers);
   auto time_loop = [&](bool parallel, auto&& body) {
     const auto start = Clock::now();
-    if (parallel) {
-      tbb::global_control threads(tbb::global_control::max_allowed_parallelism, static_cast<size_t>(workers));
-      tbb::parallel_for(int64_t{0}, n, [&](int64_t i) { body(i); });
-    } else {
-      for (int64_t i = 0; i < n; ++i) body(i);
-    }
-    return static_cast<double>(n) / std::chrono::duration<double>(Clock::now() - start).count();
+    int64_t done = 0;
+    double elapsed = 0.0;
+    do {
+      if (parallel) {
+        arena.execute([&] { tbb::parallel_for(int64_t{0}, n, [&](int64_t i) { body(i); }); });
+      } else {
+        for (int64_t i = 0; i < n; ++i) body(i);
+      }
+      done += n;
+      elapsed = std::chrono::duration<double>(Clock::now() - start).count();
+    } while (elapsed < kMinTimingSeconds);
+    return static_cast<double>(done) / elapsed;
   };
   auto encode = [&](int64_t i) { ids[static_cast<size_t>(i)] = package.tokenizer->Encode(normalized.chunk(i), h, d); };
   auto decode = [&](int64_t i) { (void)package.tokenizer->Decode(ids[static_cast<size_t>(i)], h, d); };
@@ -111,8 +120,7 @@ nlohmann::json EvaluatePackage(const TokenizerPackage& package, const ActionChun
   package.normalizer.Normalize(normalized.values);
   std::vector<TokenIds> ids(static_cast<size_t>(test_chunks.count));
   std::vector<Decoded> decoded(ids.size());
-  {
-    tbb::global_control threads(tbb::global_control::max_allowed_parallelism, static_cast<size_t>(workers));
+  tbb::task_arena(workers).execute([&] {
     tbb::parallel_for(int64_t{0}, test_chunks.count, [&](int64_t i) {
       if (InterruptRequested()) return;
       const auto k = static_cast<size_t>(i);
@@ -121,7 +129,7 @@ nlohmann::json EvaluatePackage(const TokenizerPackage& package, const ActionChun
       package.normalizer.Denormalize(decoded[k].actions);
       progress.Advance();
     });
-  }
+  });
   ThrowIfInterrupted();
   TokenizerMetrics metrics({h, d, package.tokenizer->vocab_size(), config.metrics.vrr_sigmas, unit_scale});
   for (size_t k = 0; k < ids.size(); ++k) {

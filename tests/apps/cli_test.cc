@@ -9,11 +9,15 @@
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <chrono>
+#include <cmath>
 #include <filesystem>
 #include <fstream>
 #include <sstream>
 #include <thread>
+
+#include "core/data/npy.h"
 
 extern char** environ;
 
@@ -145,6 +149,87 @@ TEST(CliTest, InterruptLeavesNoHalfWrittenOutput) {
   EXPECT_THAT(result.err, HasSubstr("interrupted"));
   EXPECT_FALSE(fs::exists(out));
   EXPECT_EQ(fs::directory_iterator(out.parent_path()), fs::directory_iterator()) << "a temporary file was left";
+}
+
+}  // namespace
+
+namespace {
+
+std::vector<double> ReadNpyValues(const fs::path& path) { return fb::data::ReadNpy(path).values; }
+
+TEST(CliTest, FitEncodeDecodeRoundTripThroughFiles) {
+  const fs::path dir = Scratch("roundtrip");
+  auto fit = RunFasterbench({"tokenizer", "fit", "--out", (dir / "run").string(), "--set", "data.synthetic.episodes=20",
+                             "--set", "data.synthetic.embodiments=[panda]"},
+                            "roundtrip_fit");
+  ASSERT_EQ(fit.exit_code, 0) << fit.err;
+  EXPECT_TRUE(fs::exists(dir / "run" / "config.yaml"));
+  const fs::path tokenizers = dir / "run" / "tokenizers" / "synthetic-panda-delta_eef";
+  ASSERT_TRUE(fs::exists(tokenizers / "fast" / "manifest.json"));
+  ASSERT_TRUE(fs::exists(tokenizers / "fast" / "tokenizer.json"));
+
+  // Four 200-step episodes cut into forty 20-step chunks: in-distribution input.
+  const fs::path episodes = dir / "episodes.npy";
+  ASSERT_EQ(RunFasterbench({"data", "synth", "--out", episodes.string(), "--episodes", "4", "--steps", "200",
+                            "--seed", "9"},
+                           "roundtrip_synth")
+                .exit_code,
+            0);
+  const fs::path chunks = dir / "chunks.npy";
+  const auto episode_values = ReadNpyValues(episodes);
+  const std::vector<float> chunk_values(episode_values.begin(), episode_values.end());
+  const std::vector<int64_t> chunk_shape = {40, 20, 7};
+  fb::data::WriteNpyFloat32(chunks, chunk_shape, chunk_values);
+  for (const char* name : {"binning", "fast"}) {
+    const fs::path ids = dir / (std::string(name) + ".jsonl");
+    const fs::path decoded = dir / (std::string(name) + "_decoded.npy");
+    auto encode = RunFasterbench({"tokenizer", "encode", "--tokenizer", (tokenizers / name).string(), "--input",
+                                  chunks.string(), "--out", ids.string()},
+                                 "roundtrip_encode");
+    ASSERT_EQ(encode.exit_code, 0) << encode.err;
+    const std::string lines = Slurp(ids);
+    EXPECT_EQ(std::count(lines.begin(), lines.end(), '\n'), 40);
+    auto decode = RunFasterbench({"tokenizer", "decode", "--tokenizer", (tokenizers / name).string(), "--input",
+                                  ids.string(), "--horizon", "20", "--dims", "7", "--out", decoded.string()},
+                                 "roundtrip_decode");
+    ASSERT_EQ(decode.exit_code, 0) << decode.err;
+    EXPECT_THAT(decode.err, HasSubstr("decoded 40 sequences"));
+    const auto original = ReadNpyValues(chunks);
+    const auto restored = ReadNpyValues(decoded);
+    ASSERT_EQ(original.size(), restored.size());
+    double total_error = 0;
+    for (size_t i = 0; i < original.size(); ++i) total_error += std::abs(original[i] - restored[i]);
+    // Mean absolute error in metres/radians: binning ~1e-4, FAST ~2e-3 at scale 10.
+    EXPECT_LT(total_error / static_cast<double>(original.size()), 0.005) << name;
+  }
+}
+
+TEST(CliTest, BadDataAndTokenizerInputsExitTwoNamingTheProblem) {
+  const fs::path dir = Scratch("bad_inputs");
+  auto missing = RunFasterbench({"tokenizer", "eval", "--set", "data.source=hdf5", "--set",
+                                 "data.paths=[" + (dir / "none.hdf5").string() + "]", "--out", (dir / "o").string()},
+                                "bad_missing");
+  EXPECT_EQ(missing.exit_code, 2);
+  EXPECT_THAT(missing.err, HasSubstr("none.hdf5"));
+
+  auto no_paths = RunFasterbench({"tokenizer", "eval", "--set", "data.source=npy"}, "bad_nopaths");
+  EXPECT_EQ(no_paths.exit_code, 2);
+  EXPECT_THAT(no_paths.err, HasSubstr("data.paths"));
+
+  const fs::path nan_file = dir / "nan.npy";
+  const std::vector<int64_t> shape = {1, 3, 2};
+  const std::vector<float> values = {0, 0, 1, NAN, 2, 2};
+  fb::data::WriteNpyFloat32(nan_file, shape, values);
+  auto nan = RunFasterbench({"tokenizer", "eval", "--set", "data.source=npy", "--set",
+                             "data.paths=[" + nan_file.string() + "]", "--out", (dir / "o2").string()},
+                            "bad_nan");
+  EXPECT_EQ(nan.exit_code, 2);
+  EXPECT_THAT(nan.err, HasSubstr("nan.npy"));
+
+  auto not_a_tokenizer = RunFasterbench(
+      {"tokenizer", "encode", "--tokenizer", dir.string(), "--input", nan_file.string()}, "bad_tokdir");
+  EXPECT_EQ(not_a_tokenizer.exit_code, 2);
+  EXPECT_THAT(not_a_tokenizer.err, HasSubstr("is not a tokenizer directory"));
 }
 
 }  // namespace

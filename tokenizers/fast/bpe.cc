@@ -9,34 +9,31 @@
 namespace fb::tokenizers {
 
 uint64_t& PairTable::FindOrInsert(uint64_t key, uint64_t initial) {
-  if ((k_size_ + 1) * 2 > k_keys_.size()) Grow();
+  // Load factor at most 1/4: absent pairs (most lookups while encoding) stop early.
+  if ((k_size_ + 1) * 4 > k_slots_.size()) Grow();
   size_t slot = Hash(key) & k_mask_;
-  while (k_keys_[slot] != key) {
-    if (k_keys_[slot] == kEmpty) {
-      k_keys_[slot] = key;
-      k_values_[slot] = initial;
+  while (k_slots_[slot].key != key) {
+    if (k_slots_[slot].key == kEmpty) {
+      k_slots_[slot] = {key, initial};
       ++k_size_;
       break;
     }
     slot = (slot + 1) & k_mask_;
   }
-  return k_values_[slot];
+  return k_slots_[slot].value;
 }
 
 void PairTable::Grow() {
-  const size_t capacity = k_keys_.empty() ? 64 : k_keys_.size() * 2;
-  std::vector<uint64_t> keys(capacity, kEmpty);
-  std::vector<uint64_t> values(capacity, 0);
+  const size_t capacity = k_slots_.empty() ? 64 : k_slots_.size() * 2;
+  std::vector<Slot> slots(capacity, Slot{kEmpty, 0});
   const size_t mask = capacity - 1;
-  for (size_t i = 0; i < k_keys_.size(); ++i) {
-    if (k_keys_[i] == kEmpty) continue;
-    size_t slot = Hash(k_keys_[i]) & mask;
-    while (keys[slot] != kEmpty) slot = (slot + 1) & mask;
-    keys[slot] = k_keys_[i];
-    values[slot] = k_values_[i];
+  for (const Slot& old : k_slots_) {
+    if (old.key == kEmpty) continue;
+    size_t slot = Hash(old.key) & mask;
+    while (slots[slot].key != kEmpty) slot = (slot + 1) & mask;
+    slots[slot] = old;
   }
-  k_keys_ = std::move(keys);
-  k_values_ = std::move(values);
+  k_slots_ = std::move(slots);
   k_mask_ = mask;
 }
 
@@ -66,6 +63,7 @@ BpeModel::BpeModel(std::vector<std::string> pieces, const std::vector<std::pair<
     }
     k_merge_table_.Set(PairTable::Key(static_cast<uint32_t>(left), static_cast<uint32_t>(right)),
                        (static_cast<uint64_t>(rank) << 32) | static_cast<uint32_t>(found->second));
+    k_rank_new_ids_.push_back(found->second);
   }
   // A pair listed twice keeps its last rank (HF builds a map); list each pair once, at
   // that rank, so a save -> load round trip keeps the same order.
@@ -73,6 +71,27 @@ BpeModel::BpeModel(std::vector<std::string> pieces, const std::vector<std::pair<
     const auto [left, right] = merges[rank];
     const uint64_t* v = k_merge_table_.Find(PairTable::Key(static_cast<uint32_t>(left), static_cast<uint32_t>(right)));
     if ((*v >> 32) == rank) k_merges_.push_back(merges[rank]);
+  }
+
+  // Monotone: for every effective merge (a, b) at rank r, every merge producing a or b
+  // has a lower rank, so a pair formed while encoding always has a higher rank than the
+  // merge that formed it.
+  {
+    std::vector<int64_t> made_by(k_pieces_.size(), -1);  // highest rank producing each id
+    for (const auto& [left, right] : k_merges_) {
+      const uint64_t v = *k_merge_table_.Find(PairTable::Key(static_cast<uint32_t>(left), static_cast<uint32_t>(right)));
+      auto& rank = made_by[static_cast<uint32_t>(v)];
+      rank = std::max<int64_t>(rank, static_cast<int64_t>(v >> 32));
+    }
+    k_monotone_ = true;
+    for (const auto& [left, right] : k_merges_) {
+      const auto rank = static_cast<int64_t>(
+          *k_merge_table_.Find(PairTable::Key(static_cast<uint32_t>(left), static_cast<uint32_t>(right))) >> 32);
+      if (made_by[static_cast<size_t>(left)] >= rank || made_by[static_cast<size_t>(right)] >= rank) {
+        k_monotone_ = false;
+        break;
+      }
+    }
   }
 
   k_byte_ids_.assign(256, -1);
@@ -108,83 +127,153 @@ int32_t BpeModel::FindPiece(std::string_view piece) const {
   return found == k_piece_ids_.end() ? -1 : found->second;
 }
 
+// Per-thread buffers, so encoding a word allocates nothing once they have grown.
+struct EncodeScratch {
+  struct Symbol {
+    int32_t id;  // -1 once merged into its left neighbour
+    int32_t prev;
+    int32_t next;
+  };
+  std::vector<Symbol> symbols;
+  std::vector<uint64_t> heap;          // rank << 32 | position, a min-heap: lowest rank, then leftmost
+  std::vector<int32_t> bucket_head;    // per rank: first entry of its list, -1 when empty
+  std::vector<uint64_t> bucket_bits;   // bit per rank: list not empty
+  std::vector<std::pair<uint32_t, int32_t>> entries;  // (position, next entry in the list)
+  std::vector<uint32_t> batch;         // positions of the rank being merged, sorted
+};
+
 namespace {
 
-struct Symbol {
-  int32_t id;
-  int32_t prev;
-  int32_t next;
-  bool alive;
-};
+using Symbol = EncodeScratch::Symbol;
 
-struct QueueEntry {
-  uint64_t key;  // rank << 32 | position: min-heap order = lowest rank, then leftmost
-  uint32_t new_id;
-  bool operator>(const QueueEntry& other) const { return key > other.key; }
-};
+EncodeScratch& Scratch() {
+  thread_local EncodeScratch scratch;
+  return scratch;
+}
 
 }  // namespace
 
 void BpeModel::EncodeWord(std::string_view word_bytes, std::vector<int32_t>& out) const {
-  thread_local std::vector<Symbol> symbols;
-  thread_local std::vector<QueueEntry> queue;
+  EncodeScratch& scratch = Scratch();
+  std::vector<Symbol>& symbols = scratch.symbols;
   symbols.clear();
-  queue.clear();
   for (char c : word_bytes) {
     const int32_t id = k_byte_ids_[static_cast<uint8_t>(c)];
     if (id < 0) continue;  // no unk token: HF drops the symbol
     const auto pos = static_cast<int32_t>(symbols.size());
-    symbols.push_back({id, pos - 1, pos + 1, true});
+    symbols.push_back({id, pos - 1, pos + 1});
   }
   if (symbols.empty()) return;
   symbols.back().next = -1;
-  if (symbols.size() == 1 || k_merge_table_.size() == 0) {
-    for (const Symbol& s : symbols) out.push_back(s.id);
-    return;
-  }
-
-  const auto lookup = [this](int32_t left, int32_t right) {
-    return k_merge_table_.Find(PairTable::Key(static_cast<uint32_t>(left), static_cast<uint32_t>(right)));
-  };
-  const auto push = [](uint64_t merge, uint32_t pos) {
-    queue.push_back({(merge & 0xFFFFFFFF00000000ull) | pos, static_cast<uint32_t>(merge)});
-    std::push_heap(queue.begin(), queue.end(), std::greater<>{});
-  };
-  for (size_t i = 0; i + 1 < symbols.size(); ++i) {
-    if (const uint64_t* m = lookup(symbols[i].id, symbols[i + 1].id)) {
-      queue.push_back({(*m & 0xFFFFFFFF00000000ull) | i, static_cast<uint32_t>(*m)});
-    }
-  }
-  std::make_heap(queue.begin(), queue.end(), std::greater<>{});
-
-  while (!queue.empty()) {
-    std::pop_heap(queue.begin(), queue.end(), std::greater<>{});
-    const QueueEntry top = queue.back();
-    queue.pop_back();
-    const auto pos = static_cast<uint32_t>(top.key);
-    Symbol& current = symbols[pos];
-    if (!current.alive || current.next < 0) continue;
-    Symbol& right = symbols[static_cast<size_t>(current.next)];
-    // Stale entry: HF checks only that the pair here still merges into the same id.
-    const uint64_t* m = lookup(current.id, right.id);
-    if (m == nullptr || static_cast<uint32_t>(*m) != top.new_id) continue;
-
-    current.id = static_cast<int32_t>(top.new_id);
-    right.alive = false;
-    current.next = right.next;
-    if (right.next >= 0) symbols[static_cast<size_t>(right.next)].prev = static_cast<int32_t>(pos);
-    if (current.prev >= 0) {
-      if (const uint64_t* pm = lookup(symbols[static_cast<size_t>(current.prev)].id, current.id)) {
-        push(*pm, static_cast<uint32_t>(current.prev));
-      }
-    }
-    if (current.next >= 0) {
-      if (const uint64_t* nm = lookup(current.id, symbols[static_cast<size_t>(current.next)].id)) push(*nm, pos);
+  if (symbols.size() > 1 && k_merge_table_.size() > 0) {
+    if (k_monotone_) {
+      MergeByBuckets(scratch);
+    } else {
+      MergeByHeap(scratch);
     }
   }
   for (const Symbol& s : symbols) {
-    if (s.alive) out.push_back(s.id);
+    if (s.id >= 0) out.push_back(s.id);
   }
 }
+
+// Merges the symbol at `pos` with its right neighbour when the pair there still makes
+// `new_id` (HF's staleness test) and returns true; the caller then queues the new pairs.
+#define FB_BPE_TRY_MERGE(symbols, pos, new_id)                                                          \
+  Symbol& current = symbols[pos];                                                                       \
+  if (current.id < 0 || current.next < 0) continue;                                                     \
+  Symbol& right = symbols[static_cast<size_t>(current.next)];                                           \
+  {                                                                                                     \
+    const uint64_t* m = Lookup(current.id, right.id);                                                   \
+    if (m == nullptr || static_cast<int32_t>(static_cast<uint32_t>(*m)) != (new_id)) continue;          \
+  }                                                                                                     \
+  current.id = (new_id);                                                                                \
+  right.id = -1;                                                                                        \
+  current.next = right.next;                                                                            \
+  if (right.next >= 0) symbols[static_cast<size_t>(right.next)].prev = static_cast<int32_t>(pos);
+
+void BpeModel::MergeByHeap(EncodeScratch& scratch) const {
+  std::vector<Symbol>& symbols = scratch.symbols;
+  std::vector<uint64_t>& heap = scratch.heap;
+  constexpr uint64_t kRankMask = 0xFFFFFFFF00000000ull;
+  heap.clear();
+  for (size_t i = 0; i + 1 < symbols.size(); ++i) {
+    if (const uint64_t* m = Lookup(symbols[i].id, symbols[i + 1].id)) heap.push_back((*m & kRankMask) | i);
+  }
+  std::make_heap(heap.begin(), heap.end(), std::greater<>{});
+  while (!heap.empty()) {
+    std::pop_heap(heap.begin(), heap.end(), std::greater<>{});
+    const uint64_t top = heap.back();
+    heap.pop_back();
+    const auto pos = static_cast<uint32_t>(top);
+    const int32_t new_id = k_rank_new_ids_[top >> 32];
+    FB_BPE_TRY_MERGE(symbols, pos, new_id)
+    if (current.prev >= 0) {
+      if (const uint64_t* pm = Lookup(symbols[static_cast<size_t>(current.prev)].id, new_id)) {
+        heap.push_back((*pm & kRankMask) | static_cast<uint32_t>(current.prev));
+        std::push_heap(heap.begin(), heap.end(), std::greater<>{});
+      }
+    }
+    if (current.next >= 0) {
+      if (const uint64_t* nm = Lookup(new_id, symbols[static_cast<size_t>(current.next)].id)) {
+        heap.push_back((*nm & kRankMask) | pos);
+        std::push_heap(heap.begin(), heap.end(), std::greater<>{});
+      }
+    }
+  }
+}
+
+// Same order as the heap (lowest rank, then leftmost) for a monotone model: all entries
+// of a rank exist before the first of them is popped, so each rank's positions are
+// collected, sorted and merged in one batch.
+void BpeModel::MergeByBuckets(EncodeScratch& scratch) const {
+  std::vector<Symbol>& symbols = scratch.symbols;
+  auto& head = scratch.bucket_head;
+  auto& bits = scratch.bucket_bits;
+  auto& entries = scratch.entries;
+  auto& batch = scratch.batch;
+  const size_t ranks = k_rank_new_ids_.size();
+  if (head.size() < ranks) head.resize(ranks, -1);  // lists are left empty after every call
+  if (bits.size() < (ranks + 63) / 64) bits.resize((ranks + 63) / 64, 0);
+  entries.clear();
+  const auto push = [&](uint64_t merge, uint32_t pos) {
+    const auto rank = static_cast<uint32_t>(merge >> 32);
+    entries.emplace_back(pos, head[rank]);
+    head[rank] = static_cast<int32_t>(entries.size() - 1);
+    bits[rank >> 6] |= uint64_t{1} << (rank & 63);
+  };
+  for (size_t i = 0; i + 1 < symbols.size(); ++i) {
+    if (const uint64_t* m = Lookup(symbols[i].id, symbols[i + 1].id)) push(*m, static_cast<uint32_t>(i));
+  }
+  const size_t words = (ranks + 63) / 64;
+  for (size_t w = 0; w < words; ++w) {
+    while (bits[w] != 0) {
+      const auto rank = static_cast<uint32_t>(w * 64 + static_cast<size_t>(__builtin_ctzll(bits[w])));
+      bits[w] &= bits[w] - 1;
+      batch.clear();
+      for (int32_t e = head[rank]; e >= 0; e = entries[static_cast<size_t>(e)].second) {
+        batch.push_back(entries[static_cast<size_t>(e)].first);
+      }
+      head[rank] = -1;
+      // Lists are pushed mostly left to right, so reversed they are usually sorted.
+      std::reverse(batch.begin(), batch.end());
+      if (!std::is_sorted(batch.begin(), batch.end())) std::sort(batch.begin(), batch.end());
+      const int32_t new_id = k_rank_new_ids_[rank];
+      for (const uint32_t pos : batch) {
+        FB_BPE_TRY_MERGE(symbols, pos, new_id)
+        if (current.prev >= 0) {
+          if (const uint64_t* pm = Lookup(symbols[static_cast<size_t>(current.prev)].id, new_id)) {
+            push(*pm, static_cast<uint32_t>(current.prev));
+          }
+        }
+        if (current.next >= 0) {
+          if (const uint64_t* nm = Lookup(new_id, symbols[static_cast<size_t>(current.next)].id)) push(*nm, pos);
+        }
+      }
+    }
+  }
+}
+
+#undef FB_BPE_TRY_MERGE
 
 }  // namespace fb::tokenizers

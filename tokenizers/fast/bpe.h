@@ -13,18 +13,21 @@
 
 namespace fb::tokenizers {
 
+struct EncodeScratch;
+
 // Open-addressing hash map from an (id, id) pair to a 64-bit value; the hot lookup of
 // BPE encoding and training, several times faster than std::unordered_map here.
 class PairTable final {
  public:
+  // The key of the pair (left, right); never the empty marker for ids below 2^32 - 1.
   static uint64_t Key(uint32_t left, uint32_t right) { return (static_cast<uint64_t>(left) << 32) | right; }
 
   // Pointer to the value of `key`, or nullptr when absent.
   const uint64_t* Find(uint64_t key) const {
-    if (k_keys_.empty()) return nullptr;
+    if (k_slots_.empty()) return nullptr;
     for (size_t slot = Hash(key) & k_mask_;; slot = (slot + 1) & k_mask_) {
-      if (k_keys_[slot] == key) return &k_values_[slot];
-      if (k_keys_[slot] == kEmpty) return nullptr;
+      if (k_slots_[slot].key == key) return &k_slots_[slot].value;
+      if (k_slots_[slot].key == kEmpty) return nullptr;
     }
   }
   // The value of `key`, inserted as `initial` when absent; the reference stays valid
@@ -36,11 +39,14 @@ class PairTable final {
 
  private:
   static constexpr uint64_t kEmpty = ~uint64_t{0};
-  static size_t Hash(uint64_t key) { return static_cast<size_t>((key * 0x9E3779B97F4A7C15ull) >> 20); }
+  struct Slot {
+    uint64_t key;
+    uint64_t value;
+  };
+  static size_t Hash(uint64_t key) { return static_cast<size_t>((key * 0x9E3779B97F4A7C15ull) >> 24); }
   void Grow();
 
-  std::vector<uint64_t> k_keys_;
-  std::vector<uint64_t> k_values_;
+  std::vector<Slot> k_slots_;  // key and value side by side: one cache line per probe
   size_t k_mask_ = 0;
   size_t k_size_ = 0;
 };
@@ -65,6 +71,10 @@ class BpeModel final {
   // Merges in rank order, duplicates resolved (what tokenizer.json lists).
   const std::vector<std::pair<int32_t, int32_t>>& merges() const { return k_merges_; }
 
+  // True when encoding can use the bucket queue (see k_monotone_); false only for merge
+  // lists where a merge uses a piece that a later merge makes.
+  bool monotone() const { return k_monotone_; }
+
   // Id of `piece`, or -1 when it is not in the vocabulary.
   int32_t FindPiece(std::string_view piece) const;
 
@@ -87,10 +97,21 @@ class BpeModel final {
   }
 
  private:
+  const uint64_t* Lookup(int32_t left, int32_t right) const {
+    return k_merge_table_.Find(PairTable::Key(static_cast<uint32_t>(left), static_cast<uint32_t>(right)));
+  }
+  void MergeByHeap(EncodeScratch& scratch) const;
+  void MergeByBuckets(EncodeScratch& scratch) const;
+
   std::vector<std::string> k_pieces_;
   std::vector<std::pair<int32_t, int32_t>> k_merges_;
   std::unordered_map<std::string, int32_t> k_piece_ids_;
   PairTable k_merge_table_;               // (left, right) -> rank << 32 | new id
+  std::vector<int32_t> k_rank_new_ids_;   // (merges given) new id of the merge at each rank
+  // True when every merge's operands are made only by lower-ranked merges (always so
+  // for trained files): ranks then pop in increasing order and a bucket queue replaces
+  // the heap, with the same result.
+  bool k_monotone_ = false;
   std::vector<int32_t> k_byte_ids_;       // (256) id of each byte's symbol, -1 if absent
   std::string k_byte_blob_;               // decoded bytes of every piece, back to back
   std::vector<uint32_t> k_byte_offsets_;  // (size + 1) offsets into k_byte_blob_

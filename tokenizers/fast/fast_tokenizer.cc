@@ -104,6 +104,7 @@ std::unique_ptr<FastTokenizer> FastTokenizer::Load(const std::filesystem::path& 
   config.vocab_size = static_cast<int>(processor.vocab_size);
   config.min_frequency = 2;  // training-only settings: the reference's values
   config.initial_alphabet = false;
+  config.byte_alphabet = false;
   config.failure_policy = FailurePolicyName(policy);
   auto tokenizer = std::make_unique<FastTokenizer>(config);
   tokenizer->k_min_token_ = processor.min_token;
@@ -202,6 +203,9 @@ void FastTokenizer::Fit(const ActionChunks& normalized) {
   options.min_frequency = k_config_.min_frequency;
   if (k_config_.initial_alphabet) {
     for (int64_t c = 0; c <= range; ++c) options.initial_alphabet.push_back(static_cast<char32_t>(c));
+  }
+  if (k_config_.byte_alphabet) {
+    for (int b = 0; b < 256; ++b) options.initial_alphabet.push_back(ByteToSymbol(static_cast<uint8_t>(b)));
   }
   BpeTrainer trainer(std::move(options));
   std::u32string text;
@@ -331,6 +335,7 @@ nlohmann::json FastTokenizer::Save(const std::filesystem::path& dir) const {
   manifest["min_token"] = k_min_token_;
   manifest["min_frequency"] = k_config_.min_frequency;
   manifest["initial_alphabet"] = k_config_.initial_alphabet;
+  manifest["byte_alphabet"] = k_config_.byte_alphabet;
   manifest["failure_policy"] = k_config_.failure_policy;
   manifest["time_horizon"] = k_time_horizon_ ? nlohmann::json(*k_time_horizon_) : nlohmann::json(nullptr);
   manifest["action_dim"] = k_action_dim_ ? nlohmann::json(*k_action_dim_) : nlohmann::json(nullptr);

@@ -44,6 +44,10 @@ struct FastConfig {
   // vocabulary slots (range 700 with vocab 1024 leaves ~320 merges). Off by default; on
   // reproduces the reference's vocabulary exactly.
   bool initial_alphabet{};
+  // Seeds the alphabet with all 256 byte symbols, as HF's ByteLevelBPETokenizer.train does
+  // by default. Without it a held-out chunk whose values produce a byte never seen in
+  // training loses that byte at encode time and fails to decode.
+  bool byte_alphabet{};
   std::string failure_policy;  // see FailurePolicy
 
   template <class V>
@@ -52,6 +56,7 @@ struct FastConfig {
     v("vocab_size", vocab_size, config::Range{1, 1 << 24});
     v("min_frequency", min_frequency, config::AtLeast<int>{0});
     v("initial_alphabet", initial_alphabet);
+    v("byte_alphabet", byte_alphabet);
     v("failure_policy", failure_policy, config::OneOf{"zeros", "pad_truncate", "lowpass", "strict"});
   }
 };

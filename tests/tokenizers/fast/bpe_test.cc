@@ -1,10 +1,13 @@
 #include "tokenizers/fast/bpe.h"
 
+#include <random>
 #include <stdexcept>
 #include <string>
 #include <vector>
 
 #include <gtest/gtest.h>
+
+#include "tokenizers/fast/bpe_trainer.h"
 
 #include "tests/tokenizers/fast/hand_built_tokenizer.h"
 #include "tokenizers/fast/hf_tokenizer_json.h"
@@ -97,6 +100,40 @@ TEST(BpeModelTest, DuplicateMergeKeepsLastRank) {
   // (a, b) now has rank 2, after (b, c): "abc" -> a + bc.
   EXPECT_EQ(EncodeWord(model, "abc"), (std::vector<int32_t>{0, 4}));
   EXPECT_EQ(model.merges(), (std::vector<std::pair<int32_t, int32_t>>{{1, 2}, {0, 1}}));
+}
+
+// The bucket queue (monotone merge lists) and the heap must agree. Appending two merges
+// that break monotonicity, over bytes that never occur (0xF8, 0xF9), forces the heap.
+TEST(BpeModelTest, BucketQueueMatchesHeap) {
+  std::mt19937 rng(5);
+  std::uniform_int_distribution<int> letter(0, 4);
+  std::uniform_int_distribution<int> length(1, 60);
+  const auto random_word = [&] {
+    std::string w(static_cast<size_t>(length(rng)), 'a');
+    for (char& c : w) c = static_cast<char>('a' + letter(rng));
+    return w;
+  };
+  BpeTrainerOptions options;
+  options.vocab_size = 200;
+  options.min_frequency = 1;
+  BpeTrainer trainer(options);
+  for (int i = 0; i < 3000; ++i) trainer.AddWord(random_word());
+  const BpeModel trained = trainer.Train();
+  ASSERT_TRUE(trained.monotone());
+  std::vector<std::string> pieces = trained.pieces();
+  const auto o = static_cast<int32_t>(pieces.size());
+  pieces.insert(pieces.end(), {"ø", "ù", "øù", "øùø"});
+  std::vector<std::pair<int32_t, int32_t>> merges = trained.merges();
+  merges.emplace_back(o + 2, o);      // uses "øù" ...
+  merges.emplace_back(o, o + 1);      // ... made only by this later merge
+  const BpeModel heap(pieces, merges);
+  ASSERT_FALSE(heap.monotone());
+  for (int i = 0; i < 3000; ++i) {
+    const std::string w = random_word();
+    ASSERT_EQ(EncodeWord(trained, w), EncodeWord(heap, w)) << w;
+  }
+  // (ø, ù) first, then the lower-ranked (øù, ø) it formed.
+  EXPECT_EQ(EncodeWord(heap, "\xF8\xF9\xF8"), (std::vector<int32_t>{o + 3}));
 }
 
 TEST(BpeModelTest, ConstructorRejectsBadInput) {

@@ -98,7 +98,7 @@ TEST(FastTokenizerTest, EncodeRejectsBadInput) {
   EXPECT_THROW(tok->Encode(ActionsFor({1200000, 0}, 1, 2), 1, 2), InputError);  // > U+10FFFF
   // Below min_token clamps silently to code point 0 (U+0000, byte symbol 'Ā').
   EXPECT_EQ(tok->ToText(std::vector<int64_t>{-1000}), std::u32string(1, char32_t{0}));
-  EXPECT_THROW(FastTokenizer(FastConfig{10, 1024, 2, false, "zeros"}).Encode(kGolden, 4, 2), std::logic_error);
+  EXPECT_THROW(FastTokenizer(FastConfig{10, 1024, 2, false, false, "zeros"}).Encode(kGolden, 4, 2), std::logic_error);
 }
 
 TEST(FastTokenizerTest, DecodeReportsFailureKinds) {
@@ -252,7 +252,7 @@ ActionChunks SmoothChunks(int64_t count, uint32_t seed) {
 
 TEST(FastTokenizerTest, TrainedTokenizerRoundTripsAtQuantizationLevel) {
   const ActionChunks train = SmoothChunks(2000, 1);
-  FastTokenizer tok(FastConfig{10, 512, 2, false, "strict"});
+  FastTokenizer tok(FastConfig{10, 512, 2, false, false, "strict"});
   tok.Fit(train);
   EXPECT_LE(tok.vocab_size(), 512);
   EXPECT_GT(tok.bpe().merges().size(), 100u);
@@ -278,8 +278,8 @@ TEST(FastTokenizerTest, TrainedTokenizerRoundTripsAtQuantizationLevel) {
 
 TEST(FastTokenizerTest, FitIsDeterministicAndSaveLoadKeepsEncoding) {
   const ActionChunks train = SmoothChunks(500, 3);
-  FastTokenizer a(FastConfig{10, 400, 2, false, "zeros"});
-  FastTokenizer b(FastConfig{10, 400, 2, false, "zeros"});
+  FastTokenizer a(FastConfig{10, 400, 2, false, false, "zeros"});
+  FastTokenizer b(FastConfig{10, 400, 2, false, false, "zeros"});
   a.Fit(train);
   b.Fit(train);
   EXPECT_EQ(a.bpe(), b.bpe());
@@ -294,7 +294,7 @@ TEST(FastTokenizerTest, FitIsDeterministicAndSaveLoadKeepsEncoding) {
 TEST(FastTokenizerTest, FitChecksVocabularyRange) {
   ActionChunks wide = ActionChunks::Zeros(2, 4, 1);
   wide.values = {-10, -10, -10, -10, 10, 10, 10, 10};  // DC -200 and +200 at scale 10
-  FastTokenizer tok(FastConfig{10, 300, 2, false, "zeros"});
+  FastTokenizer tok(FastConfig{10, 300, 2, false, false, "zeros"});
   try {
     tok.Fit(wide);
     FAIL();
@@ -311,8 +311,8 @@ TEST(FastTokenizerTest, FitChecksVocabularyRange) {
 
 TEST(FastTokenizerTest, InitialAlphabetQuirkUsesVocabularySlots) {
   const ActionChunks train = SmoothChunks(300, 4);
-  FastTokenizer plain(FastConfig{10, 600, 2, false, "zeros"});
-  FastTokenizer quirk(FastConfig{10, 600, 2, true, "zeros"});
+  FastTokenizer plain(FastConfig{10, 600, 2, false, false, "zeros"});
+  FastTokenizer quirk(FastConfig{10, 600, 2, true, false, "zeros"});
   plain.Fit(train);
   quirk.Fit(train);
   EXPECT_EQ(quirk.bpe().piece(0), std::string(1, '\0'));  // raw chr(0), never produced by byte-level words
@@ -321,6 +321,22 @@ TEST(FastTokenizerTest, InitialAlphabetQuirkUsesVocabularySlots) {
     const TokenIds ids = quirk.Encode(train.chunk(i), 20, 7);
     EXPECT_EQ(quirk.Decode(ids, 20, 7).failure, DecodeFailure::kNone);
   }
+}
+
+TEST(FastTokenizerTest, ByteAlphabetKeepsUnseenValuesEncodable) {
+  const ActionChunks train = SmoothChunks(300, 4);
+  FastTokenizer seen_only(FastConfig{10, 600, 2, false, false, "zeros"});
+  FastTokenizer all_bytes(FastConfig{10, 600, 2, false, true, "zeros"});
+  seen_only.Fit(train);
+  all_bytes.Fit(train);
+  // A spike far outside the training range gives code points whose UTF-8 bytes the
+  // training words never contained.
+  std::vector<float> spike(train.chunk(0).begin(), train.chunk(0).end());
+  spike[0] = 40.0f;
+  EXPECT_NE(seen_only.Decode(seen_only.Encode(spike, 20, 7), 20, 7).failure, DecodeFailure::kNone);
+  const Decoded decoded = all_bytes.Decode(all_bytes.Encode(spike, 20, 7), 20, 7);
+  EXPECT_EQ(decoded.failure, DecodeFailure::kNone);
+  EXPECT_NEAR(decoded.actions[0], 40.0f, 0.5f);
 }
 
 TEST(FastConfigTest, BuiltinDefaultsAreComplete) {
