@@ -42,7 +42,7 @@ std::string GroupTables(const nlohmann::json& group) {
     const auto& norm = m.at("reconstruction").at("normalized");
     const auto& raw = m.at("reconstruction").at("raw");
     std::string vrr;
-    for (const auto& v : m.at("vrr")) vrr += " " + Fixed(v.at("rate").get<double>(), 3) + " |";
+    for (const auto& v : m.at("vrr")) vrr += fmt::format(" {:.3f} |", v.at("rate").get<double>());
     fidelity += fmt::format("| {} | {:.1f} ({:g} / {:g} / {:g}) | {:.2f}x | {} | {} | {} | {} |{} {:.2f}% |\n",
                             t.at("name").get<std::string>(), tokens.at("mean").get<double>(),
                             tokens.at("p50").get<double>(), tokens.at("p99").get<double>(),

@@ -5,6 +5,7 @@
 #include <fstream>
 #include <vector>
 
+#include <fmt/format.h>
 #include <nlohmann/json.hpp>
 
 #include "core/atomic_file.h"
@@ -27,11 +28,19 @@ Decoded TokenizerPackage::DecodeRaw(std::span<const int32_t> ids, int h, int d) 
   return decoded;
 }
 
+namespace {
+
+// A hidden, process-unique sibling of `dir`: ".<name>.<role>-<pid>".
+fs::path SiblingPath(const fs::path& dir, const char* role) {
+  return dir.parent_path() / fmt::format(".{}.{}-{}", dir.filename().string(), role, ::getpid());
+}
+
+}  // namespace
+
 void SavePackage(const fs::path& dir, const TokenizerPackage& package) {
   // Build the whole directory beside the target, then swap it in, so a reader never
   // sees a manifest without its data files.
-  const fs::path staging = dir.parent_path() / ("." + dir.filename().string() + ".staging-" +
-                                                std::to_string(::getpid()));
+  const fs::path staging = SiblingPath(dir, "staging");
   fs::remove_all(staging);
   fs::create_directories(staging);
   try {
@@ -48,7 +57,7 @@ void SavePackage(const fs::path& dir, const TokenizerPackage& package) {
         {"tokenizer", package.tokenizer->Save(staging)},
     };
     WriteFileAtomic(staging / "manifest.json", manifest.dump(2) + "\n");
-    const fs::path old = dir.parent_path() / ("." + dir.filename().string() + ".old-" + std::to_string(::getpid()));
+    const fs::path old = SiblingPath(dir, "old");
     if (fs::exists(dir)) fs::rename(dir, old);
     fs::rename(staging, dir);
     fs::remove_all(old);
