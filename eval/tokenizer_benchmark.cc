@@ -136,6 +136,7 @@ nlohmann::json EvaluatePackage(const TokenizerPackage& package, const ActionChun
     metrics.Add(test_chunks.chunk(static_cast<int64_t>(k)), decoded[k].actions, ids[k], decoded[k].failure);
   }
   nlohmann::json result = metrics.ToJson();
+  if (auto codes = package.tokenizer->AnalyzeCodes(normalized); !codes.is_null()) result["codes"] = std::move(codes);
   result["throughput"] = MeasureThroughput(package, normalized, config.metrics.throughput_chunks, workers);
   return result;
 }

@@ -23,6 +23,19 @@ std::string GroupLabel(const nlohmann::json& group) {
                      group.at("action_space").get<std::string>());
 }
 
+// Tokenizer-specific code statistics ("codes"), one bullet per top-level key.
+std::string CodeStatistics(const nlohmann::json& group) {
+  std::string text;
+  for (const auto& t : group.at("tokenizers")) {
+    if (!t.at("metrics").contains("codes")) continue;
+    text += fmt::format("\nCode statistics of {}:\n\n", t.at("name").get<std::string>());
+    for (const auto& [key, value] : t.at("metrics").at("codes").items()) {
+      text += fmt::format("- {}: `{}`\n", key, value.dump());
+    }
+  }
+  return text;
+}
+
 std::string GroupTables(const nlohmann::json& group) {
   std::string sigmas_header, sigmas_rule;
   const auto& first = group.at("tokenizers").at(0).at("metrics");
@@ -60,7 +73,7 @@ std::string GroupTables(const nlohmann::json& group) {
                          Rate(speed.at("encode_chunks_per_s_all_threads")),
                          Rate(speed.at("decode_chunks_per_s_all_threads")));
   }
-  return fidelity + "\n" + usage;
+  return fidelity + "\n" + usage + CodeStatistics(group);
 }
 
 void WriteVrrPlot(const nlohmann::json& group, const std::filesystem::path& path) {

@@ -1,5 +1,7 @@
 #include "tokenizers/action_tokenizer.h"
 
+#include <nlohmann/json.hpp>
+
 namespace fb::tokenizers {
 
 const char* DecodeFailureName(DecodeFailure failure) {
@@ -12,6 +14,8 @@ const char* DecodeFailureName(DecodeFailure failure) {
   }
   return "unknown";
 }
+
+nlohmann::json ActionTokenizer::AnalyzeCodes(const ActionChunks&) const { return nullptr; }
 
 std::vector<TokenIds> ActionTokenizer::EncodeBatch(const ActionChunks& chunks) const {
   std::vector<TokenIds> out(static_cast<size_t>(chunks.count));

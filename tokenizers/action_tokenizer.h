@@ -62,6 +62,11 @@ class ActionTokenizer {
   // that go into the manifest's "tokenizer" section.
   virtual nlohmann::json Save(const std::filesystem::path& dir) const = 0;
 
+  // Tokenizer-specific statistics of the codes on normalized chunks (e.g. per-level
+  // usage of a residual VQ, error when decoding from fewer levels), reported by the
+  // benchmark under "codes". The default has none and returns null.
+  virtual nlohmann::json AnalyzeCodes(const ActionChunks& normalized) const;
+
   // Batched forms; the defaults loop over chunks.
   virtual std::vector<TokenIds> EncodeBatch(const ActionChunks& chunks) const;
   virtual std::vector<Decoded> DecodeBatch(const std::vector<TokenIds>& ids, int horizon, int dims) const;
