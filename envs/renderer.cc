@@ -1,0 +1,125 @@
+#include "envs/renderer.h"
+
+#include <GL/osmesa.h>
+
+#include <algorithm>
+#include <cstring>
+#include <stdexcept>
+
+#include <fmt/format.h>
+
+#include "core/error.h"
+#include "envs/mujoco_errors.h"
+
+namespace fb::envs {
+namespace {
+
+constexpr int kMaxSize = 4096;
+constexpr int kMaxGeoms = 2000;
+// MuJoCo draws into its own framebuffer object; the OSMesa buffer only has to exist.
+constexpr int kDummySize = 16;
+
+std::string CameraList(const mjModel* m) {
+  std::string names;
+  for (int i = 0; i < m->ncam; ++i) {
+    if (i > 0) names += ", ";
+    names += mj_id2name(m, mjOBJ_CAMERA, i);
+  }
+  return names.empty() ? "(none)" : names;
+}
+
+}  // namespace
+
+struct Renderer::GlContext {
+  OSMesaContext context = nullptr;
+  std::vector<unsigned char> buffer = std::vector<unsigned char>(kDummySize * kDummySize * 4);
+};
+
+Renderer::Renderer() : k_gl_(std::make_unique<GlContext>()) {
+  InstallMujocoHandlers();
+  k_gl_->context = OSMesaCreateContextExt(OSMESA_RGBA, 24, 8, 0, nullptr);
+  if (k_gl_->context == nullptr) throw std::runtime_error("OSMesaCreateContextExt failed: no software GL context");
+  MakeCurrent();
+  mjv_defaultScene(&k_scene_);
+  mjr_defaultContext(&k_context_);
+  mjv_defaultOption(&k_option_);
+}
+
+Renderer::~Renderer() {
+  if (k_gl_->context == nullptr) return;
+  MakeCurrent();
+  FreeMujocoContext();
+  OSMesaDestroyContext(k_gl_->context);
+}
+
+void Renderer::MakeCurrent() {
+  if (OSMesaGetCurrentContext() == k_gl_->context) return;
+  if (!OSMesaMakeCurrent(k_gl_->context, k_gl_->buffer.data(), GL_UNSIGNED_BYTE, kDummySize, kDummySize)) {
+    throw std::runtime_error("OSMesaMakeCurrent failed");
+  }
+}
+
+void Renderer::FreeMujocoContext() {
+  if (k_model_ == nullptr) return;
+  mjr_freeContext(&k_context_);
+  mjv_freeScene(&k_scene_);
+  k_model_ = nullptr;
+}
+
+void Renderer::Prepare(const mjModel* m, int width, int height) {
+  if (m == k_model_ && width <= k_buffer_width_ && height <= k_buffer_height_) return;
+  FreeMujocoContext();
+  // mjr_makeContext takes its buffer size and MSAA from the model; a shallow copy with those
+  // fields changed keeps the caller's model const (the context only reads from it).
+  mjModel settings = *m;
+  settings.vis.global.offwidth = std::max(m->vis.global.offwidth, width);
+  settings.vis.global.offheight = std::max(m->vis.global.offheight, height);
+  settings.vis.quality.offsamples = 0;
+  mjv_makeScene(m, &k_scene_, kMaxGeoms);
+  try {
+    mjr_makeContext(&settings, &k_context_, mjFONTSCALE_100);
+    mjr_setBuffer(mjFB_OFFSCREEN, &k_context_);
+  } catch (...) {
+    mjr_freeContext(&k_context_);  // releases what was made, then resets to defaults
+    mjv_freeScene(&k_scene_);
+    throw;
+  }
+  k_scene_.flags[mjRND_SHADOW] = 0;
+  k_scene_.flags[mjRND_REFLECTION] = 0;
+  k_scene_.flags[mjRND_SKYBOX] = 0;
+  k_model_ = m;
+  k_buffer_width_ = settings.vis.global.offwidth;
+  k_buffer_height_ = settings.vis.global.offheight;
+}
+
+RgbImage Renderer::Render(const mjModel* m, mjData* d, const std::string& camera, int width, int height) {
+  const int camera_id = mj_name2id(m, mjOBJ_CAMERA, camera.c_str());
+  if (camera_id < 0) {
+    throw InputError(fmt::format("unknown camera '{}'; the model's cameras: {}", camera, CameraList(m)));
+  }
+  if (width < 1 || height < 1 || width > kMaxSize || height > kMaxSize) {
+    throw InputError(fmt::format("render size {}x{} is outside [1, {}]", width, height, kMaxSize));
+  }
+  MakeCurrent();
+  Prepare(m, width, height);
+
+  mjvCamera view;
+  mjv_defaultCamera(&view);
+  view.type = mjCAMERA_FIXED;
+  view.fixedcamid = camera_id;
+  mjv_updateScene(m, d, &k_option_, nullptr, &view, mjCAT_ALL, &k_scene_);
+  const mjrRect viewport{0, 0, width, height};
+  mjr_render(viewport, &k_scene_, &k_context_);
+
+  const size_t row = static_cast<size_t>(width) * 3;
+  k_bottom_up_.resize(row * static_cast<size_t>(height));
+  mjr_readPixels(k_bottom_up_.data(), nullptr, viewport, &k_context_);
+  RgbImage image{width, height, std::vector<uint8_t>(k_bottom_up_.size())};
+  for (int y = 0; y < height; ++y) {
+    std::memcpy(image.pixels.data() + static_cast<size_t>(y) * row,
+                k_bottom_up_.data() + static_cast<size_t>(height - 1 - y) * row, row);
+  }
+  return image;
+}
+
+}  // namespace fb::envs

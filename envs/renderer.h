@@ -1,0 +1,55 @@
+// Headless offscreen rendering of MuJoCo cameras through OSMesa (software GL): one GL
+// context per Renderer, so each worker owns one and renders on its own thread.
+#pragma once
+
+#include <cstdint>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include <mujoco/mujoco.h>
+
+namespace fb::envs {
+
+// An 8-bit RGB image, rows top-first (as image files and policies expect).
+struct RgbImage {
+  int width = 0;
+  int height = 0;
+  std::vector<uint8_t> pixels;  // (height x width x 3)
+};
+
+// Not copyable or movable: it owns a GL context and MuJoCo's GPU-side resources. Use it on
+// one thread at a time; it makes its context current on each call.
+class Renderer final {
+ public:
+  // Creates the OSMesa context. Throws std::runtime_error when OSMesa is unavailable.
+  Renderer();
+  ~Renderer();
+  Renderer(const Renderer&) = delete;
+  Renderer& operator=(const Renderer&) = delete;
+
+  // Renders camera `camera` of the current state of (m, d) at width x height, with shadows,
+  // reflections, skybox and MSAA off (software GL spends most of its time there). Builds
+  // MuJoCo's render context on first use of a model, and again when the model or a larger
+  // size is asked for. d is read only (mjv_updateScene takes it non-const). Throws
+  // fb::InputError for an unknown camera name (listing the model's cameras) or a size
+  // outside [1, 4096]; MujocoError when MuJoCo's GL setup fails.
+  RgbImage Render(const mjModel* m, mjData* d, const std::string& camera, int width, int height);
+
+ private:
+  void MakeCurrent();
+  void Prepare(const mjModel* m, int width, int height);
+  void FreeMujocoContext();
+
+  struct GlContext;
+  std::unique_ptr<GlContext> k_gl_;
+  mjvScene k_scene_{};
+  mjrContext k_context_{};
+  mjvOption k_option_{};
+  const mjModel* k_model_ = nullptr;  // model the render context was built for
+  int k_buffer_width_ = 0;            // offscreen buffer size of the render context
+  int k_buffer_height_ = 0;
+  std::vector<uint8_t> k_bottom_up_;
+};
+
+}  // namespace fb::envs
