@@ -48,7 +48,8 @@ std::vector<double> UnitScale(const std::vector<float>& train_steps, int dims) {
 }
 
 TokenizerPackage BuildPackage(const TokenizerSpec& spec, const std::string& group_name, const data::EpisodeGroup& group,
-                              const std::vector<float>& train_steps, const ActionChunks& train_chunks) {
+                              const std::vector<float>& train_steps, const ActionChunks& train_chunks,
+                              const tokenizers::FitOptions& fit_options) {
   if (!spec.path.empty()) {
     TokenizerPackage package = tokenizers::LoadPackage(spec.path);
     package.name = spec.name;
@@ -63,7 +64,7 @@ TokenizerPackage BuildPackage(const TokenizerSpec& spec, const std::string& grou
   package.normalizer.Normalize(normalized.values);
   auto tokenizer = tokenizers::FindTokenizer(spec.type).create(spec.params);
   const auto start = Clock::now();
-  tokenizer->Fit(normalized);
+  tokenizer->Fit(normalized, fit_options);
   spdlog::info("{} / {}: fitted on {} chunks in {:.1f}s", group_name, spec.name, normalized.count,
                std::chrono::duration<double>(Clock::now() - start).count());
   package.tokenizer = std::move(tokenizer);
@@ -170,9 +171,11 @@ nlohmann::json RunTokenizerBenchmark(const TokenizerEvalConfig& config, const da
                                    {"tokenizers", nlohmann::json::array()}};
     for (const auto& spec : config.tokenizers) {
       ThrowIfInterrupted();
-      const TokenizerPackage package = BuildPackage(spec, name, group, train_steps, train_chunks);
+      const std::filesystem::path package_dir = out_dir / "tokenizers" / name / spec.name;
+      const tokenizers::FitOptions fit_options{out_dir / "work" / name / spec.name, static_cast<uint64_t>(config.seed)};
+      const TokenizerPackage package = BuildPackage(spec, name, group, train_steps, train_chunks, fit_options);
       if (spec.path.empty()) {
-        tokenizers::SavePackage(out_dir / "tokenizers" / name / spec.name, package);
+        tokenizers::SavePackage(package_dir, package);
       }
       nlohmann::json entry = {{"name", spec.name},
                               {"type", package.tokenizer->type()},

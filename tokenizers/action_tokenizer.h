@@ -34,6 +34,13 @@ struct Decoded {
   DecodeFailure failure = DecodeFailure::kNone;
 };
 
+// What a fit may use besides the data: a directory for checkpoints and the seed of any
+// randomness (tokenizers with nothing random or resumable ignore both).
+struct FitOptions {
+  std::filesystem::path work_dir;  // empty = no checkpoints
+  uint64_t seed = 0;
+};
+
 // A tokenizer maps one normalized chunk (horizon x dims) to ids in [0, vocab_size()) and
 // back. Implementations are immutable after Fit/Load, so Encode/Decode are thread-safe.
 class ActionTokenizer {
@@ -48,7 +55,7 @@ class ActionTokenizer {
 
   // Learns from normalized chunks (no-op for tokenizers with nothing to learn).
   // Throws fb::InputError when the data cannot be tokenized (e.g. vocabulary too small).
-  virtual void Fit(const ActionChunks& normalized) = 0;
+  void Fit(const ActionChunks& normalized, const FitOptions& options = {}) { DoFit(normalized, options); }
 
   // Tokenizes one normalized chunk. `chunk` has horizon * dims values, row-major.
   // Throws fb::InputError for a non-finite value or a shape the tokenizer cannot take.
@@ -70,6 +77,9 @@ class ActionTokenizer {
   // Batched forms; the defaults loop over chunks.
   virtual std::vector<TokenIds> EncodeBatch(const ActionChunks& chunks) const;
   virtual std::vector<Decoded> DecodeBatch(const std::vector<TokenIds>& ids, int horizon, int dims) const;
+
+ private:
+  virtual void DoFit(const ActionChunks& normalized, const FitOptions& options) = 0;
 };
 
 }  // namespace fb::tokenizers

@@ -30,7 +30,6 @@ class BinningTokenizer final : public ActionTokenizer {
 
   std::string type() const override { return "binning"; }
   int64_t vocab_size() const override { return k_config_.bins; }
-  void Fit(const ActionChunks&) override {}
   TokenIds Encode(std::span<const float> chunk, int horizon, int dims) const override;
   // Ids outside the vocabulary clamp to the edge bins (kUnknownId); a wrong count is
   // truncated or padded with the value 0 (kWrongLength).
@@ -41,6 +40,7 @@ class BinningTokenizer final : public ActionTokenizer {
   const BinningConfig& config() const { return k_config_; }
 
  private:
+  void DoFit(const ActionChunks&, const FitOptions&) override {}
   int32_t EncodeValue(double value) const;
   float DecodeId(int32_t id) const;
 

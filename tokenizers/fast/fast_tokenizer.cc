@@ -156,7 +156,7 @@ std::u32string FastTokenizer::ToText(std::span<const int64_t> quantized) const {
   return text;
 }
 
-void FastTokenizer::Fit(const ActionChunks& normalized) {
+void FastTokenizer::DoFit(const ActionChunks& normalized, const FitOptions&) {
   if (normalized.count < 1 || normalized.horizon < 1 || normalized.dims < 1 ||
       normalized.values.size() != static_cast<size_t>(normalized.count * normalized.chunk_size())) {
     throw InputError("FAST fit: need at least one chunk with horizon, dims >= 1 and count x horizon x dims values; got " +

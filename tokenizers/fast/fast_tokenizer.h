@@ -85,7 +85,6 @@ class FastTokenizer final : public ActionTokenizer {
   // DCT + quantize every chunk, min_token = smallest quantized value, train the BPE.
   // Throws fb::InputError for no chunks, a non-finite value, or "vocabulary too small"
   // when max - min of the quantized values exceeds vocab_size.
-  void Fit(const ActionChunks& normalized) override;
 
   // Exactly the reference: throws fb::InputError for a non-finite value, a size other
   // than horizon * dims, or a code point max(q - min_token, 0) that is a surrogate or
@@ -118,6 +117,7 @@ class FastTokenizer final : public ActionTokenizer {
   const BpeModel& bpe() const { return k_bpe_; }
 
  private:
+  void DoFit(const ActionChunks& normalized, const FitOptions& options) override;
   void RequireFitted(const char* what) const;
   // Appends the code point of each coefficient (already DCT'd, not yet scaled).
   void CoefficientsToText(std::span<const double> coeffs, std::u32string& text) const;
