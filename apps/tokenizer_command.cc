@@ -13,7 +13,9 @@
 #include "core/data/npy.h"
 #include "core/error.h"
 #include "eval/tokenizer_benchmark.h"
+#include "eval/tokenizer_study.h"
 #include "reports/tokenizer_report.h"
+#include "reports/tokenizer_study_report.h"
 #include "tokenizers/tokenizer_package.h"
 
 namespace fb::apps {
@@ -21,8 +23,19 @@ namespace {
 
 constexpr const char* kBuiltin = "tokenizer_eval.yaml";
 
-int RunBenchmark(const ConfigOptions& options, bool evaluate) {
-  auto config = LoadCommandConfig<eval::TokenizerEvalConfig>(kBuiltin, options);
+// --type T: shorthand for a single tokenizer of that type with its default settings.
+struct BenchmarkOptions : ConfigOptions {
+  std::string type;
+};
+
+int RunBenchmark(const BenchmarkOptions& options, bool evaluate) {
+  ConfigOptions layered = options;
+  if (!options.type.empty()) {
+    layered.assignments.insert(layered.assignments.begin(),
+                               "tokenizers=[{name: " + options.type + ", type: " + options.type + "}]");
+  }
+  auto config = LoadCommandConfig<eval::TokenizerEvalConfig>(kBuiltin, layered);
+  eval::ResolveNormalizers(config.tokenizers);
   if (!options.out.empty()) config.out = options.out;
   const std::string resolved = config::Dump(config);
   const std::string hash = WriteConfigSnapshot(config.out, resolved);
@@ -37,6 +50,21 @@ int RunBenchmark(const ConfigOptions& options, bool evaluate) {
   WriteFileAtomic(std::filesystem::path(config.out) / "results.json", results.dump(2) + "\n");
   fmt::print("{}", reports::WriteTokenizerReport(results, config.out));
   fmt::print("\nresults: {}/results.json, report: {}/tokenizer_eval.md\n", config.out, config.out);
+  return kExitOk;
+}
+
+int RunStudy(const ConfigOptions& options) {
+  auto config = LoadCommandConfig<eval::TokenizerStudyConfig>("tokenizer_study.yaml", options);
+  eval::ResolveNormalizers(config.tokenizers);
+  if (!options.out.empty()) config.out = options.out;
+  const std::string hash = WriteConfigSnapshot(config.out, config::Dump(config));
+  spdlog::info("config {} -> {}", hash, config.out);
+  const data::ActionDataset dataset = data::LoadActionData(config.data, config.seed);
+  nlohmann::json results = eval::RunTokenizerStudy(config, dataset, config.out);
+  results["config_hash"] = hash;
+  WriteFileAtomic(std::filesystem::path(config.out) / "results.json", results.dump(2) + "\n");
+  fmt::print("{}", reports::WriteTokenizerStudyReport(results, config.out));
+  fmt::print("\nresults: {}/results.json, report: {}/tokenizer_study.md\n", config.out, config.out);
   return kExitOk;
 }
 
@@ -126,17 +154,25 @@ void RegisterTokenizerCommand(CLI::App& app, Dispatch& dispatch) {
   command->require_subcommand(1);
   const ConfigFlags flags{.seed = true, .workers = true, .out = true};
 
-  auto fit_options = std::make_shared<ConfigOptions>();
+  auto fit_options = std::make_shared<BenchmarkOptions>();
   auto* fit = command->add_subcommand("fit", "Fit the configured tokenizers and save them under <out>/tokenizers/");
   AddConfigOptions(*fit, *fit_options, kBuiltin, flags);
+  fit->add_option("--type", fit_options->type, "Fit only one tokenizer of this type (binning, fast, ...)");
   fit->callback([&dispatch, fit_options] { dispatch.run = [fit_options] { return RunBenchmark(*fit_options, false); }; });
 
-  auto eval_options = std::make_shared<ConfigOptions>();
+  auto eval_options = std::make_shared<BenchmarkOptions>();
   auto* evaluate = command->add_subcommand(
       "eval", "Fit (or load) the configured tokenizers and measure them on held-out data: JSON, Markdown, PNG");
   AddConfigOptions(*evaluate, *eval_options, kBuiltin, flags);
+  evaluate->add_option("--type", eval_options->type, "Evaluate only one tokenizer of this type");
   evaluate->callback(
       [&dispatch, eval_options] { dispatch.run = [eval_options] { return RunBenchmark(*eval_options, true); }; });
+
+  auto study_options = std::make_shared<ConfigOptions>();
+  auto* study = command->add_subcommand(
+      "study", "Fit tokenizers on some embodiments / action types and evaluate on all (cross-embodiment study)");
+  AddConfigOptions(*study, *study_options, "tokenizer_study.yaml", flags);
+  study->callback([&dispatch, study_options] { dispatch.run = [study_options] { return RunStudy(*study_options); }; });
 
   auto encode_options = std::make_shared<CodecOptions>();
   auto* encode = command->add_subcommand("encode", "Encode chunks from a .npy [N, H, D] to JSON id lines");

@@ -3,12 +3,21 @@
 #include <set>
 
 #include "core/error.h"
+#include "tokenizers/registry.h"
 
 namespace fb::eval {
 
-void TokenizerEvalConfig::Validate() const {
+void TokenizerMetricsConfig::Validate() const {
+  for (double sigma : vrr_sigmas) {
+    if (!(sigma > 0)) throw InputError("metrics.vrr_sigmas: every sigma must be > 0, got " + std::to_string(sigma));
+  }
+}
+
+void TokenizerEvalConfig::Validate() const { ValidateTokenizerNames(tokenizers); }
+
+void ValidateTokenizerNames(const std::vector<TokenizerSpec>& specs) {
   std::set<std::string> names;
-  for (const auto& spec : tokenizers) {
+  for (const auto& spec : specs) {
     if (!names.insert(spec.name).second) {
       throw InputError("tokenizers: name '" + spec.name + "' is used twice; names label results and directories");
     }
@@ -16,8 +25,11 @@ void TokenizerEvalConfig::Validate() const {
       throw InputError("tokenizers: name '" + spec.name + "' may not contain '/', '\\' or spaces");
     }
   }
-  for (double sigma : metrics.vrr_sigmas) {
-    if (!(sigma > 0)) throw InputError("metrics.vrr_sigmas: every sigma must be > 0, got " + std::to_string(sigma));
+}
+
+void ResolveNormalizers(std::vector<TokenizerSpec>& specs) {
+  for (auto& spec : specs) {
+    if (!spec.normalizer) spec.normalizer = tokenizers::DefaultNormalizer(spec.type);
   }
 }
 

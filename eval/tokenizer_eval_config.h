@@ -2,6 +2,7 @@
 #pragma once
 
 #include <cstdint>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -16,26 +17,29 @@ struct TokenizerSpec {
   std::string name;
   std::string type;
   std::string path;  // a saved package or reference FAST directory; empty = fit here
-  tokenizers::NormalizerConfig normalizer;
+  std::optional<tokenizers::NormalizerConfig> normalizer;  // absent: configs/tokenizers/normalizers.yaml
   config::Subtree params;  // layered over configs/tokenizers/<type>.yaml
   template <class V>
   void Describe(V& v) {
     v("name", name, config::NonEmpty{});
     v("type", type, config::NonEmpty{});
     v("path", path, config::Optional{});
-    v("normalizer", normalizer);
+    v("normalizer", normalizer, config::Optional{});
     v("params", params, config::Optional{});
   }
 };
 
 struct TokenizerMetricsConfig {
   std::vector<double> vrr_sigmas;  // raw units
+  bool measure_throughput{};       // time encode/decode (tokenizer eval only)
   int throughput_chunks{};         // chunks timed for encode/decode throughput
   template <class V>
   void Describe(V& v) {
     v("vrr_sigmas", vrr_sigmas, config::NonEmpty{});
+    v("measure_throughput", measure_throughput);
     v("throughput_chunks", throughput_chunks, config::Range{1, 1000000});
   }
+  void Validate() const;
 };
 
 struct TokenizerEvalConfig {
@@ -56,5 +60,14 @@ struct TokenizerEvalConfig {
   }
   void Validate() const;
 };
+
+// Tokenizer names label results and directories: unique, no '/', '\\' or spaces.
+// Throws fb::InputError naming the offending name.
+void ValidateTokenizerNames(const std::vector<TokenizerSpec>& specs);
+
+// Fills each tokenizer entry's missing normalizer with its type's default, so the
+// resolved config snapshot shows what actually ran. Throws fb::InputError for a type
+// without a default.
+void ResolveNormalizers(std::vector<TokenizerSpec>& specs);
 
 }  // namespace fb::eval

@@ -63,15 +63,17 @@ std::string GroupTables(const nlohmann::json& group) {
                             Fixed(norm.at("l1")), Fixed(norm.at("mse"), 6), Fixed(raw.at("l1"), 6),
                             Fixed(raw.at("max_abs"), 5), vrr, 100.0 * m.at("decode_failures").at("rate").get<double>());
     const auto& vocab = m.at("vocabulary");
-    const auto& speed = m.at("throughput");
+    // Throughput is optional (metrics.measure_throughput); "-" when not measured.
+    auto speed = [&](const char* key) {
+      return m.contains("throughput") ? Rate(m.at("throughput").at(key).get<double>()) : std::string("-");
+    };
     usage += fmt::format("| {} | {} | {} | {:.1f}% | {:.3f} | {:.2f}% | {} | {} | {} | {} |\n",
                          t.at("name").get<std::string>(), vocab.at("size").get<int64_t>(),
                          vocab.at("used").get<int64_t>(), 100.0 * vocab.at("usage").get<double>(),
                          vocab.at("normalized_entropy").get<double>(),
                          100.0 * vocab.at("max_token_frequency").get<double>(),
-                         Rate(speed.at("encode_chunks_per_s_1_thread")), Rate(speed.at("decode_chunks_per_s_1_thread")),
-                         Rate(speed.at("encode_chunks_per_s_all_threads")),
-                         Rate(speed.at("decode_chunks_per_s_all_threads")));
+                         speed("encode_chunks_per_s_1_thread"), speed("decode_chunks_per_s_1_thread"),
+                         speed("encode_chunks_per_s_all_threads"), speed("decode_chunks_per_s_all_threads"));
   }
   return fidelity + "\n" + usage + CodeStatistics(group);
 }

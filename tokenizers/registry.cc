@@ -49,6 +49,18 @@ std::vector<std::string> TokenizerTypes() {
   return types;
 }
 
+NormalizerConfig DefaultNormalizer(const std::string& type) {
+  const config::Document doc = config::LoadBuiltin("tokenizers/normalizers.yaml");
+  const YAML::Node entry = doc.root[type];
+  if (!entry.IsDefined()) {
+    throw InputError(doc.origin + ": no default normalizer for tokenizer type '" + type +
+                     "'; give the tokenizer entry a normalizer");
+  }
+  NormalizerConfig normalizer{};
+  config::ReadValue(entry, doc, type, normalizer, /*require_all=*/true);
+  return normalizer;
+}
+
 const TokenizerFactory& FindTokenizer(const std::string& type) {
   const auto& registry = Registry();
   if (auto it = registry.find(type); it != registry.end()) return it->second;

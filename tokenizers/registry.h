@@ -12,6 +12,7 @@
 
 #include "core/config/schema.h"
 #include "tokenizers/action_tokenizer.h"
+#include "tokenizers/normalizer.h"
 
 namespace fb::tokenizers {
 
@@ -29,5 +30,9 @@ std::vector<std::string> TokenizerTypes();
 
 // Throws fb::InputError for an unknown type, suggesting the nearest registered one.
 const TokenizerFactory& FindTokenizer(const std::string& type);
+
+// The normalizer a tokenizer type uses unless told otherwise (from
+// configs/tokenizers/normalizers.yaml). Throws fb::InputError for a type without one.
+NormalizerConfig DefaultNormalizer(const std::string& type);
 
 }  // namespace fb::tokenizers

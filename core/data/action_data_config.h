@@ -10,14 +10,14 @@
 namespace fb::data {
 
 struct SyntheticDataConfig {
-  int episodes{};  // per embodiment
+  int episodes{};  // per embodiment and action space
   std::vector<std::string> embodiments;
-  std::string action_space;
+  std::vector<std::string> action_spaces;  // delta_eef | joint_position | bimanual_delta_eef
   template <class V>
   void Describe(V& v) {
     v("episodes", episodes, config::Range{2, 10000000});
     v("embodiments", embodiments, config::NonEmpty{});
-    v("action_space", action_space, config::OneOf{"delta_eef", "joint_position", "bimanual_delta_eef"});
+    v("action_spaces", action_spaces, config::NonEmpty{});
   }
 };
 

@@ -46,14 +46,18 @@ ActionDataset LoadActionData(const ActionDataConfig& config, int64_t seed) {
   ActionDataset dataset;
   if (config.source == "synthetic") {
     dataset.name = "synthetic";
-    for (size_t i = 0; i < config.synthetic.embodiments.size(); ++i) {
-      SyntheticOptions options;
-      options.seed = static_cast<uint64_t>(seed) * 1000003u + i;
-      options.episodes = config.synthetic.episodes;
-      options.embodiment = config.synthetic.embodiments[i];
-      options.action_space = config.synthetic.action_space;
-      auto part = GenerateSyntheticDataset(options);
-      for (auto& episode : part.episodes) dataset.episodes.push_back(std::move(episode));
+    uint64_t stream = 0;
+    for (const auto& action_space : config.synthetic.action_spaces) {
+      for (const auto& embodiment : config.synthetic.embodiments) {
+        SyntheticOptions options;
+        options.seed = static_cast<uint64_t>(seed) * 1000003u + stream++;
+        options.episodes = config.synthetic.episodes;
+        options.embodiment = embodiment;
+        options.action_space = action_space;
+        options.Check();
+        auto part = GenerateSyntheticDataset(options);
+        for (auto& episode : part.episodes) dataset.episodes.push_back(std::move(episode));
+      }
     }
     return dataset;
   }
