@@ -4,8 +4,8 @@
 #include <nlohmann/json.hpp>
 
 #include "core/atomic_file.h"
-#include "core/error.h"
-#include "reports/line_plot.h"
+#include "reports/results_header.h"
+#include "reports/vrr_plot.h"
 
 namespace fb::reports {
 namespace {
@@ -78,37 +78,15 @@ std::string GroupTables(const nlohmann::json& group) {
   return fidelity + "\n" + usage + CodeStatistics(group);
 }
 
-void WriteVrrPlot(const nlohmann::json& group, const std::filesystem::path& path) {
-  std::vector<Series> series;
-  for (const auto& t : group.at("tokenizers")) {
-    Series s{t.at("name").get<std::string>(), {}, {}};
-    for (const auto& v : t.at("metrics").at("vrr")) {
-      s.x.push_back(v.at("sigma").get<double>());
-      s.y.push_back(v.at("rate").get<double>());
-    }
-    series.push_back(std::move(s));
-  }
-  PlotSpec spec;
-  spec.title = "Valid reconstruction rate: " + GroupLabel(group);
-  spec.x_label = "sigma (raw action units, log scale)";
-  spec.y_label = "VRR";
-  spec.log_x = true;
-  WriteLinePlotPng(path, spec, series);
-}
-
 }  // namespace
 
 std::string WriteTokenizerReport(const nlohmann::json& results, const std::filesystem::path& dir) {
-  if (results.value("schema", "") != "fasterbench.tokenizer_eval") {
-    throw InputError("not a tokenizer benchmark result (schema '" + results.value("schema", "") + "')");
-  }
+  RequireSchema(results, "fasterbench.tokenizer_eval");
   std::string markdown = "# Tokenizer benchmark\n\n";
-  markdown += fmt::format(
-      "fasterbench {} ({}), config {}. Reconstruction on held-out episodes; 'norm' errors are in units of half "
-      "the training q01..q99 range per dimension, 'raw' in action units; VRR(sigma) = share of steps whose mean "
-      "absolute error over dimensions is below sigma (raw units).\n",
-      results.value("fasterbench_version", "?"), results.value("git_revision", "?"),
-      results.value("config_hash", "?"));
+  markdown += Provenance(results) +
+              ". Reconstruction on held-out episodes; 'norm' errors are in units of half the training q01..q99 "
+              "range per dimension, 'raw' in action units; VRR(sigma) = share of steps whose mean absolute error "
+              "over dimensions is below sigma (raw units).\n";
   for (const auto& group : results.at("groups")) {
     const std::string label = GroupLabel(group);
     markdown += fmt::format("\n## {} ({}x{} chunks; {} train / {} held-out episodes, {} held-out chunks)\n\n", label,
@@ -117,7 +95,9 @@ std::string WriteTokenizerReport(const nlohmann::json& results, const std::files
                             group.at("test_chunks").get<int64_t>());
     markdown += GroupTables(group);
     const std::string plot = "vrr_" + label + ".png";
-    WriteVrrPlot(group, dir / plot);
+    std::vector<Series> curves;
+    for (const auto& t : group.at("tokenizers")) curves.push_back(VrrSeries(t.at("name"), t.at("metrics")));
+    WriteVrrPlot(dir / plot, label, curves);
     markdown += fmt::format("\n![VRR vs sigma]({})\n", plot);
   }
   WriteFileAtomic(dir / "tokenizer_eval.md", markdown);

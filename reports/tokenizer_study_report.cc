@@ -7,9 +7,9 @@
 #include <nlohmann/json.hpp>
 
 #include "core/atomic_file.h"
-#include "core/error.h"
 #include "reports/heat_map.h"
-#include "reports/line_plot.h"
+#include "reports/results_header.h"
+#include "reports/vrr_plot.h"
 
 namespace fb::reports {
 namespace {
@@ -32,9 +32,7 @@ double VrrAt(const nlohmann::json& metrics, double sigma) {
 }  // namespace
 
 std::string WriteTokenizerStudyReport(const nlohmann::json& results, const std::filesystem::path& dir) {
-  if (results.value("schema", "") != "fasterbench.tokenizer_study") {
-    throw InputError("not a tokenizer study result (schema '" + results.value("schema", "") + "')");
-  }
+  RequireSchema(results, "fasterbench.tokenizer_study");
   std::vector<std::string> tokenizers, test_sets;
   for (const auto& cell : results.at("cells")) {
     const auto name = cell.at("tokenizer").get<std::string>();
@@ -44,12 +42,10 @@ std::string WriteTokenizerStudyReport(const nlohmann::json& results, const std::
   const auto fit_sets = results.at("fit_on").get<std::vector<std::string>>();
 
   std::string md = "# Tokenizer study: fit on some embodiments / action types, evaluate on all\n\n";
-  md += fmt::format(
-      "fasterbench {} ({}), config {}. Each cell: L1 in normalized units / VRR at sigma = 0.001 / mean tokens "
-      "per chunk, on the held-out episodes of the test set, normalized with the test set's own statistics "
-      "(fewer dims than the tokenizer: zero-padded).\n\n",
-      results.value("fasterbench_version", "?"), results.value("git_revision", "?"),
-      results.value("config_hash", "?"));
+  md += Provenance(results) +
+        ". Each cell: L1 in normalized units / VRR at sigma = 0.001 / mean tokens per chunk, on the held-out "
+        "episodes of the test set, normalized with the test set's own statistics (fewer dims than the tokenizer: "
+        "zero-padded).\n\n";
   md += "| set | dims | train episodes | held-out episodes | held-out chunks |\n|---|---:|---:|---:|---:|\n";
   for (const auto& set : results.at("sets")) {
     md += fmt::format("| {} | {} | {} | {} | {} |\n", set.at("name").get<std::string>(), set.at("dims").get<int>(),
@@ -78,24 +74,13 @@ std::string WriteTokenizerStudyReport(const nlohmann::json& results, const std::
         const double l1 = m.at("reconstruction").at("normalized").at("l1").get<double>();
         row.push_back(l1);
         md += fmt::format(" {:.4f} / {:.3f} / {:.1f} |", l1, VrrAt(m, 1e-3), m.at("tokens").at("mean").get<double>());
-        Series s{fit + " -> " + test, {}, {}};
-        for (const auto& v : m.at("vrr")) {
-          s.x.push_back(v.at("sigma").get<double>());
-          s.y.push_back(v.at("rate").get<double>());
-        }
-        curves.push_back(std::move(s));
+        curves.push_back(VrrSeries(fit + " -> " + test, m));
       }
       heat.values.push_back(std::move(row));
       md += "\n";
     }
     WriteHeatMapPng(dir / ("l1_heatmap_" + tokenizer + ".png"), heat);
-    PlotSpec plot;
-    plot.title = "Valid reconstruction rate: " + tokenizer;
-    plot.x_label = "sigma (raw action units, log scale)";
-    plot.y_label = "VRR";
-    plot.log_x = true;
-    plot.height = 520 + 20 * static_cast<int>(curves.size());
-    WriteLinePlotPng(dir / ("vrr_" + tokenizer + ".png"), plot, curves);
+    WriteVrrPlot(dir / ("vrr_" + tokenizer + ".png"), tokenizer, curves);
     md += fmt::format("\n![L1 heat map](l1_heatmap_{0}.png) ![VRR curves](vrr_{0}.png)\n", tokenizer);
   }
   WriteFileAtomic(dir / "tokenizer_study.md", md);

@@ -2,7 +2,6 @@
 
 #include <unistd.h>
 
-#include <fstream>
 #include <vector>
 
 #include <fmt/format.h>
@@ -10,6 +9,7 @@
 
 #include "core/atomic_file.h"
 #include "core/error.h"
+#include "core/json_file.h"
 #include "core/version.h"
 #include "tokenizers/registry.h"
 
@@ -69,21 +69,11 @@ void SavePackage(const fs::path& dir, const TokenizerPackage& package) {
 
 namespace {
 
-nlohmann::json ReadJson(const fs::path& path) {
-  std::ifstream in(path);
-  if (!in) throw InputError("cannot read '" + path.string() + "'");
-  try {
-    return nlohmann::json::parse(in);
-  } catch (const nlohmann::json::parse_error& e) {
-    throw InputError(path.string() + ": invalid JSON: " + e.what());
-  }
-}
-
 TokenizerPackage LoadReferenceFast(const fs::path& dir) {
   TokenizerPackage package;
   package.name = dir.filename().string();
   package.tokenizer = FindTokenizer("fast").load(dir, nlohmann::json::object());
-  const auto processor = ReadJson(dir / "processor_config.json");
+  const auto processor = ReadJsonFile(dir / "processor_config.json");
   auto optional_int = [&](const char* key) {
     return processor.contains(key) && processor[key].is_number_integer() ? processor[key].get<int>() : 0;
   };
@@ -104,7 +94,7 @@ TokenizerPackage LoadPackage(const fs::path& dir) {
                      "' is not a tokenizer directory: no manifest.json (ours) and no "
                      "tokenizer.json + processor_config.json (reference FAST)");
   }
-  const auto manifest = ReadJson(manifest_path);
+  const auto manifest = ReadJsonFile(manifest_path);
   const std::string where = manifest_path.string();
   TokenizerPackage package;
   try {
