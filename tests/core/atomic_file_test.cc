@@ -5,17 +5,12 @@
 #include <fstream>
 #include <sstream>
 
+#include "tests/support/scratch_dir.h"
+
 namespace fb {
 namespace {
 
 namespace fs = std::filesystem;
-
-fs::path FreshDir(const std::string& name) {
-  const fs::path dir = fs::path(::testing::TempDir()) / ("atomic_file_test_" + name);
-  fs::remove_all(dir);
-  fs::create_directories(dir);
-  return dir;
-}
 
 std::string Read(const fs::path& path) {
   std::ifstream in(path);
@@ -29,7 +24,8 @@ size_t CountEntries(const fs::path& dir) {
 }
 
 TEST(AtomicFileTest, WriteCreatesParentsAndReplacesContent) {
-  const fs::path dir = FreshDir("write");
+  const testing::ScratchDir scratch;
+  const fs::path& dir = scratch.path();
   const fs::path path = dir / "a" / "b" / "out.txt";
   WriteFileAtomic(path, "first");
   EXPECT_EQ(Read(path), "first");
@@ -39,7 +35,8 @@ TEST(AtomicFileTest, WriteCreatesParentsAndReplacesContent) {
 }
 
 TEST(AtomicFileTest, UncommittedWriterLeavesOldFileAndNoTemporary) {
-  const fs::path dir = FreshDir("abandon");
+  const testing::ScratchDir scratch;
+  const fs::path& dir = scratch.path();
   const fs::path path = dir / "out.txt";
   WriteFileAtomic(path, "old");
   {
@@ -52,7 +49,8 @@ TEST(AtomicFileTest, UncommittedWriterLeavesOldFileAndNoTemporary) {
 }
 
 TEST(AtomicFileTest, WriterThrowingMidwayPublishesNothing) {
-  const fs::path dir = FreshDir("throw");
+  const testing::ScratchDir scratch;
+  const fs::path& dir = scratch.path();
   const fs::path path = dir / "results.json";
   EXPECT_THROW(
       {

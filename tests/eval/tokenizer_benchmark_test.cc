@@ -7,18 +7,13 @@
 #include "core/data/action_data_source.h"
 #include "core/error.h"
 #include "eval/tokenizer_study.h"
+#include "tests/support/scratch_dir.h"
 
 namespace fb::eval {
 namespace {
 
 namespace fs = std::filesystem;
 using ::testing::HasSubstr;
-
-fs::path FreshDir(const std::string& name) {
-  const fs::path dir = fs::path(::testing::TempDir()) / ("tokenizer_benchmark_test_" + name);
-  fs::remove_all(dir);
-  return dir;
-}
 
 template <class T>
 T Load(const std::string& builtin, const std::vector<std::string>& sets) {
@@ -32,10 +27,11 @@ TEST(TokenizerBenchmarkTest, ResultsDoNotDependOnWorkerCount) {
                                           "metrics.measure_throughput=false"};
   auto config = Load<TokenizerEvalConfig>("tokenizer_eval.yaml", small);
   const auto dataset = data::LoadActionData(config.data, config.seed);
+  const testing::ScratchDir scratch;
   config.workers = 1;
-  auto one = RunTokenizerBenchmark(config, dataset, FreshDir("w1"), true);
+  auto one = RunTokenizerBenchmark(config, dataset, scratch / "w1", true);
   config.workers = 2;
-  auto two = RunTokenizerBenchmark(config, dataset, FreshDir("w2"), true);
+  auto two = RunTokenizerBenchmark(config, dataset, scratch / "w2", true);
   ASSERT_EQ(one["groups"].size(), 2u);
   for (auto* results : {&one, &two}) {
     for (auto& group : (*results)["groups"]) {
@@ -44,8 +40,7 @@ TEST(TokenizerBenchmarkTest, ResultsDoNotDependOnWorkerCount) {
   }
   EXPECT_EQ(one, two);
   EXPECT_EQ(one["groups"][0]["embodiment"], "panda");
-  EXPECT_TRUE(fs::exists(fs::path(::testing::TempDir()) / "tokenizer_benchmark_test_w2" / "tokenizers" /
-                         "synthetic-widowx-delta_eef" / "fast" / "manifest.json"));
+  EXPECT_TRUE(fs::exists(scratch / "w2" / "tokenizers" / "synthetic-widowx-delta_eef" / "fast" / "manifest.json"));
   EXPECT_FALSE(one["groups"][0]["tokenizers"][0]["metrics"].contains("throughput"));
 }
 
@@ -59,10 +54,11 @@ TEST(TokenizerStudyTest, MatrixCoversEveryFitAndTestSetAndSkipsWiderData) {
        " {name: two-arms, select: [{embodiment: panda, action_space: bimanual_delta_eef}]}]",
        "fit_on=[panda, two-arms]"});
   const auto dataset = data::LoadActionData(config.data, config.seed);
-  EXPECT_THROW(RunTokenizerStudy(config, dataset, FreshDir("mixed")), InputError);  // widowx mixes 7 and 14 dims
+  const testing::ScratchDir scratch;
+  EXPECT_THROW(RunTokenizerStudy(config, dataset, scratch / "mixed"), InputError);  // widowx mixes 7 and 14 dims
 
   config.sets[1].select[0].action_space = "delta_eef";
-  const auto results = RunTokenizerStudy(config, dataset, FreshDir("study"));
+  const auto results = RunTokenizerStudy(config, dataset, scratch / "study");
   // 2 tokenizers x 2 fit sets x 3 test sets.
   ASSERT_EQ(results["cells"].size(), 12u);
   int skipped = 0, measured = 0;
@@ -86,7 +82,7 @@ TEST(TokenizerStudyTest, ConfigErrorsNameTheSet) {
                                            {"data.synthetic.episodes=4", "data.synthetic.embodiments=[widowx]"});
   const auto dataset = data::LoadActionData(config.data, config.seed);
   try {
-    RunTokenizerStudy(config, dataset, FreshDir("unknown"));
+    RunTokenizerStudy(config, dataset, testing::ScratchDir().path());
     FAIL();
   } catch (const InputError& e) {
     EXPECT_THAT(e.what(), HasSubstr("'panda+ur5e-eef' selects no episodes"));

@@ -10,7 +10,7 @@
 
 #include "core/data/hdf5_demo_writer.h"
 #include "core/error.h"
-#include "tests/core/data/scratch_dir.h"
+#include "tests/support/scratch_dir.h"
 
 namespace fb::data {
 namespace {

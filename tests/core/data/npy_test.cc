@@ -11,7 +11,7 @@
 #include <gtest/gtest.h>
 
 #include "core/error.h"
-#include "tests/core/data/scratch_dir.h"
+#include "tests/support/scratch_dir.h"
 
 namespace fb::data {
 namespace {

@@ -10,19 +10,13 @@
 #include "core/error.h"
 #include "tokenizers/binning/binning_tokenizer.h"
 #include "tokenizers/registry.h"
+#include "tests/support/scratch_dir.h"
 
 namespace fb::tokenizers {
 namespace {
 
 namespace fs = std::filesystem;
 using ::testing::HasSubstr;
-
-fs::path FreshDir(const std::string& name) {
-  const fs::path dir = fs::path(::testing::TempDir()) / ("package_test_" + name);
-  fs::remove_all(dir);
-  fs::create_directories(dir);
-  return dir;
-}
 
 TokenizerPackage BinningPackage() {
   std::vector<float> steps;
@@ -49,7 +43,8 @@ std::string LoadError(const fs::path& dir) {
 }
 
 TEST(TokenizerPackageTest, SaveLoadRoundTripEncodesIdentically) {
-  const fs::path dir = FreshDir("roundtrip") / "binning";
+  const testing::ScratchDir scratch;
+  const fs::path dir = scratch / "binning";
   const auto package = BinningPackage();
   SavePackage(dir, package);
   const auto loaded = LoadPackage(dir);
@@ -65,7 +60,8 @@ TEST(TokenizerPackageTest, SaveLoadRoundTripEncodesIdentically) {
 }
 
 TEST(TokenizerPackageTest, SavingAgainReplacesWholeDirectoryAndLeavesNoStaging) {
-  const fs::path parent = FreshDir("replace");
+  const testing::ScratchDir scratch;
+  const fs::path& parent = scratch.path();
   const fs::path dir = parent / "tok";
   SavePackage(dir, BinningPackage());
   std::ofstream(dir / "stale.txt") << "left from an older save";
@@ -75,7 +71,8 @@ TEST(TokenizerPackageTest, SavingAgainReplacesWholeDirectoryAndLeavesNoStaging) 
 }
 
 TEST(TokenizerPackageTest, MalformedManifestsNameFileAndProblem) {
-  const fs::path dir = FreshDir("bad") / "tok";
+  const testing::ScratchDir scratch;
+  const fs::path dir = scratch / "tok";
   SavePackage(dir, BinningPackage());
   const fs::path manifest = dir / "manifest.json";
   auto json = nlohmann::json::parse(std::ifstream(manifest));
@@ -98,7 +95,8 @@ TEST(TokenizerPackageTest, MalformedManifestsNameFileAndProblem) {
   std::ofstream(manifest) << missing.dump();
   EXPECT_THAT(LoadError(dir), HasSubstr("manifest.json"));
 
-  EXPECT_THAT(LoadError(FreshDir("empty")), HasSubstr("is not a tokenizer directory"));
+  fs::create_directories(scratch / "empty");
+  EXPECT_THAT(LoadError(scratch / "empty"), HasSubstr("is not a tokenizer directory"));
 }
 
 TEST(TokenizerRegistryTest, CreateLayersParamsOverBuiltinDefaults) {

@@ -10,7 +10,7 @@
 
 #include <gtest/gtest.h>
 
-namespace fb::data::testing {
+namespace fb::testing {
 
 class ScratchDir final {
  public:
@@ -18,7 +18,7 @@ class ScratchDir final {
     static std::atomic<int> counter{0};
     const auto* test = ::testing::UnitTest::GetInstance()->current_test_info();
     k_path_ = std::filesystem::temp_directory_path() /
-              ("fb_data_" + std::string(test->name()) + "_" + std::to_string(::getpid()) + "_" + std::to_string(counter++));
+              ("fb_" + std::string(test->test_suite_name()) + "_" + std::string(test->name()) + "_" + std::to_string(::getpid()) + "_" + std::to_string(counter++));
     std::filesystem::remove_all(k_path_);
     std::filesystem::create_directories(k_path_);
   }
@@ -36,4 +36,4 @@ class ScratchDir final {
   std::filesystem::path k_path_;
 };
 
-}  // namespace fb::data::testing
+}  // namespace fb::testing
