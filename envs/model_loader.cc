@@ -73,23 +73,26 @@ int RequireId(const mjModel* m, int type, const std::string& name, const char* k
 
 }  // namespace
 
-std::string ComposeSceneXml(const EmbodimentSpec& spec) {
+std::string ComposeSceneXml(const EmbodimentSpec& spec, std::string_view extra_worldbody) {
+  const std::string extra =
+      extra_worldbody.empty() ? std::string() : fmt::format("  <worldbody>\n{}\n  </worldbody>\n", extra_worldbody);
   return fmt::format(
       "<mujoco model=\"{}\">\n"
       "  <include file=\"{}\"/>\n"
       "  <include file=\"{}\"/>\n"
+      "{}"
       "</mujoco>\n",
-      spec.name(), spec.scene_path().filename().string(), spec.mjcf_path().filename().string());
+      spec.name(), spec.scene_path().filename().string(), spec.mjcf_path().filename().string(), extra);
 }
 
-ModelPtr LoadModel(const EmbodimentSpec& spec) {
+ModelPtr LoadModel(const EmbodimentSpec& spec, std::string_view extra_worldbody) {
   const std::string context =
       fmt::format("embodiment '{}' (robot {}, scene {})", spec.name(), spec.mjcf_path().string(),
                   spec.scene_path().string());
   VfsPtr vfs = MakeVfs();
   AddText(vfs.get(), spec.scene_path().filename().string(), ReadText(spec.scene_path(), "scene MJCF"));
   AddText(vfs.get(), spec.mjcf_path().filename().string(), ReadText(spec.mjcf_path(), "robot MJCF"));
-  AddText(vfs.get(), kComposedName, ComposeSceneXml(spec));
+  AddText(vfs.get(), kComposedName, ComposeSceneXml(spec, extra_worldbody));
   ModelPtr model = Compile(vfs.get(), kComposedName, context);
 
   // The mount is applied to the compiled model rather than spliced into the XML: a static

@@ -37,12 +37,14 @@ struct ArmIds {
 
 // The MJCF text that merges spec's scene and robot; it names them by file name (as stored in
 // the loader's virtual file system), scene first so its <visual>/<option> come first.
-std::string ComposeSceneXml(const EmbodimentSpec& spec);
+// `extra_worldbody` (MJCF body elements, e.g. a task's objects) is appended in a third
+// <worldbody> section when not empty.
+std::string ComposeSceneXml(const EmbodimentSpec& spec, std::string_view extra_worldbody = {});
 
 // Loads the composed scene, places the mount body at the mount pose and sets the timestep.
 // Throws fb::InputError carrying MuJoCo's message and the robot and scene paths when a file
 // is missing or does not compile, or when a name in the spec is not in the model.
-ModelPtr LoadModel(const EmbodimentSpec& spec);
+ModelPtr LoadModel(const EmbodimentSpec& spec, std::string_view extra_worldbody = {});
 
 // Compiles MJCF text held in memory (tests, tools); `origin` names it in errors. Throws
 // fb::InputError with MuJoCo's message on any parse or compile error.

@@ -1,0 +1,234 @@
+#include "envs/expert.h"
+
+#include <algorithm>
+#include <cmath>
+
+#include <fmt/format.h>
+
+#include "core/error.h"
+
+namespace fb::envs {
+namespace {
+
+enum Phase { kApproach, kDescend, kClose, kLift, kCarry, kLower, kRelease, kRetreat, kRetryOpen, kDone };
+
+constexpr double kPi = 3.14159265358979323846;
+constexpr double kYawTolerance = 0.03;   // rad
+constexpr double kGraspLift = 0.02;      // m the object must rise with the gripper
+constexpr double kGraspRadius = 0.035;   // m, held object's xy distance from the eef at most
+constexpr double kTravelClearance = 0.05;  // m above the table for the tallest scene object
+
+double Clip(double v, double lo, double hi) { return std::min(hi, std::max(lo, v)); }
+
+double Bottom(const EnvSpec& spec, const mjData* d, int object) {
+  double lo, hi;
+  WorldZRange(d, spec.object_body(object), spec.object_box(object), &lo, &hi);
+  return lo;
+}
+
+double Top(const EnvSpec& spec, const mjData* d, int object) {
+  double lo, hi;
+  WorldZRange(d, spec.object_body(object), spec.object_box(object), &lo, &hi);
+  return hi;
+}
+
+double Distance3(const double a[3], const double b[3]) {
+  return std::sqrt((a[0] - b[0]) * (a[0] - b[0]) + (a[1] - b[1]) * (a[1] - b[1]) + (a[2] - b[2]) * (a[2] - b[2]));
+}
+
+}  // namespace
+
+ScriptedExpert::ScriptedExpert(const EnvSpec& spec, ExpertOptions options) : k_options_(options) {
+  if (spec.task().expert.empty()) {
+    throw InputError(fmt::format("task '{}' has no expert plan (expert: [{{pick: .., place: ..}}])", spec.task().name));
+  }
+  if (spec.embodiment().num_arms() != 1) {
+    throw InputError(fmt::format("the pick-and-place expert drives one arm; embodiment '{}' has {}",
+                                 spec.embodiment().name(), spec.embodiment().num_arms()));
+  }
+  if (spec.controller().space() != ActionSpace::kDeltaEef) {
+    throw InputError("the scripted expert acts in the delta_eef action space");
+  }
+}
+
+void ScriptedExpert::Reset(const EnvSpec& spec, const EpisodeState& episode, ExpertState& expert) const {
+  const mjModel* m = spec.model();
+  const mjData* d = episode.data.get();
+  expert = ExpertState{};
+  const ArmConfig& arm = spec.embodiment().arm(0);
+  const int site = spec.controller().arms()[0].eef_site;
+  const mjtNum* eef = d->site_xpos + 3 * site;
+  const mjtNum* r = d->site_xmat + 9 * site;
+  int bodies[2];
+  double tip = 0;
+  for (int f = 0; f < 2; ++f) {
+    const int joint = mj_name2id(m, mjOBJ_JOINT, arm.finger_joints[static_cast<size_t>(f)].c_str());
+    bodies[f] = m->jnt_bodyid[joint];
+    double lo, hi;
+    WorldZRange(d, bodies[f], BodyLocalBox(m, bodies[f]), &lo, &hi);
+    tip = f == 0 ? lo : std::min(tip, lo);
+  }
+  expert.tip_offset = tip - eef[2];
+  double world[3];
+  mju_sub3(world, d->xpos + 3 * bodies[0], d->xpos + 3 * bodies[1]);
+  mju_mulMatTVec(expert.closing_axis, r, world, 3, 3);  // into the site frame
+  mju_normalize3(expert.closing_axis);
+  const int pick = spec.object_index(spec.task().expert[0].pick);
+  expert.initial_bottom = Bottom(spec, d, pick);
+}
+
+bool ScriptedExpert::Finished(const EnvSpec& spec, const ExpertState& expert) const {
+  return expert.plan_step >= static_cast<int>(spec.task().expert.size()) || expert.phase == kDone;
+}
+
+std::vector<double> ScriptedExpert::Act(const EnvSpec& spec, const EpisodeState& episode, ExpertState& expert) const {
+  const ExpertOptions& o = k_options_;
+  const mjData* d = episode.data.get();
+  const double max_t = spec.embodiment().config().action.max_translation;
+  const double max_r = spec.embodiment().config().action.max_rotation;
+  std::vector<double> action(static_cast<size_t>(spec.action_dim()), 0.0);
+  action[6] = -1.0;
+  if (Finished(spec, expert)) return action;
+
+  const ExpertStepConfig& step = spec.task().expert[static_cast<size_t>(expert.plan_step)];
+  const int pick = spec.object_index(step.pick);
+  const int place = spec.object_index(step.place);
+  const ArmTarget& target = episode.controller.targets[0];
+  double eef[3], eef_quat[4];
+  spec.controller().EefPose(d, 0, eef, eef_quat);
+  const double* obj = d->xpos + 3 * spec.object_body(pick);
+  const double* dst = d->xpos + 3 * spec.object_body(place);
+  const double obj_bottom = Bottom(spec, d, pick);
+  const double obj_top = Top(spec, d, pick);
+  const double place_top = Top(spec, d, place);
+  const double table = spec.table_z();
+  // Grasp at the object's centre height, keeping the fingertips off the table; both move with
+  // the object, so the planned offset stays fixed while it is carried.
+  const double grasp_z = std::max(obj[2], obj_bottom + 0.004 - expert.tip_offset);
+  const double planned_offset = grasp_z - obj_bottom;
+  const double travel_z = table + kTravelClearance + o.hover + planned_offset;
+
+  double goal[3] = {target.pos[0], target.pos[1], target.pos[2]};
+  double gripper = -1.0;
+  bool align = false;
+  double speed = o.speed;
+  ++expert.phase_steps;
+  auto at = [&](double tol) { return Distance3(eef, goal) < tol || expert.phase_steps > o.phase_timeout; };
+  auto next = [&](int phase) {
+    expert.phase = phase;
+    expert.phase_steps = 0;
+  };
+  const bool held = std::hypot(obj[0] - eef[0], obj[1] - eef[1]) < kGraspRadius &&
+                    std::abs(eef[2] - obj_bottom - expert.grasp_offset) < 0.02;
+
+  switch (expert.phase) {
+    case kApproach:
+      goal[0] = obj[0], goal[1] = obj[1], goal[2] = std::max(travel_z, obj_top + o.hover);
+      align = true;
+      break;
+    case kDescend:
+      goal[0] = obj[0], goal[1] = obj[1], goal[2] = grasp_z;
+      align = true;
+      speed = o.fine_speed;
+      break;
+    case kClose:
+      gripper = 1.0;
+      if (expert.phase_steps >= o.close_steps) next(kLift);
+      break;
+    case kLift:
+      goal[2] = travel_z;
+      gripper = 1.0;
+      if (at(2 * o.tolerance)) {
+        if (obj_bottom - expert.initial_bottom > kGraspLift && std::hypot(obj[0] - eef[0], obj[1] - eef[1]) < kGraspRadius) {
+          expert.grasp_offset = eef[2] - obj_bottom;
+          next(kCarry);
+        } else {
+          next(++expert.retries > o.max_retries ? kDone : kRetryOpen);
+        }
+      }
+      break;
+    case kCarry:
+      goal[0] = dst[0], goal[1] = dst[1], goal[2] = std::max(travel_z, place_top + o.hover + expert.grasp_offset);
+      gripper = 1.0;
+      if (!held) next(++expert.retries > o.max_retries ? kDone : kRetryOpen);
+      break;
+    case kLower:
+      goal[0] = dst[0], goal[1] = dst[1], goal[2] = place_top + o.release_height + expert.grasp_offset;
+      gripper = 1.0;
+      speed = o.fine_speed;
+      if (!held) next(++expert.retries > o.max_retries ? kDone : kRetryOpen);
+      break;
+    case kRelease:
+      gripper = -1.0;
+      if (expert.phase_steps >= o.open_steps) next(kRetreat);
+      break;
+    case kRetreat:
+      goal[2] = place_top + o.hover + expert.grasp_offset;
+      if (at(2 * o.tolerance)) {
+        ++expert.plan_step;
+        next(kApproach);
+        expert.retries = 0;
+        if (expert.plan_step < static_cast<int>(spec.task().expert.size())) {
+          const int following = spec.object_index(spec.task().expert[static_cast<size_t>(expert.plan_step)].pick);
+          expert.initial_bottom = Bottom(spec, d, following);
+        }
+      }
+      break;
+    case kRetryOpen:
+      goal[2] = target.pos[2] + 0.002;
+      gripper = -1.0;
+      if (expert.phase_steps >= o.open_steps) {
+        expert.initial_bottom = obj_bottom;
+        next(kApproach);
+      }
+      break;
+    default:
+      break;
+  }
+
+  // Gripper yaw: turn the closing axis onto the nearest pair of the object's faces.
+  // The command turns the commanded orientation; arrival is judged on the measured one.
+  double yaw_error = 0, measured_yaw_error = 0;
+  if (align && spec.task().objects[static_cast<size_t>(pick)].kind == "block") {
+    const double* om = d->xmat + 9 * spec.object_body(pick);
+    const double object_yaw = std::atan2(om[3], om[0]);
+    auto error_for = [&](const double quat[4]) {
+      double mat[9], axis[3];
+      mju_quat2Mat(mat, quat);
+      mju_mulMatVec(axis, mat, expert.closing_axis, 3, 3);
+      return std::remainder(object_yaw - std::atan2(axis[1], axis[0]), kPi / 2);
+    };
+    yaw_error = error_for(target.quat);
+    measured_yaw_error = error_for(eef_quat);
+  }
+
+  // Phase transitions that depend on arriving at the goal.
+  if (expert.phase == kApproach && at(2 * o.tolerance) && std::abs(measured_yaw_error) < kYawTolerance) {
+    next(kDescend);
+  }
+  else if (expert.phase == kDescend && at(o.tolerance)) next(kClose);
+  else if (expert.phase == kCarry && at(2 * o.tolerance)) next(kLower);
+  else if (expert.phase == kLower && at(o.tolerance)) next(kRelease);
+
+  double delta[3];
+  mju_sub3(delta, goal, target.pos);
+  const double norm = mju_norm3(delta);
+  const double limit = speed * max_t;
+  if (norm > limit) mju_scl3(delta, delta, limit / norm);
+  for (int i = 0; i < 3; ++i) action[static_cast<size_t>(i)] = delta[i] / max_t;
+  action[5] = Clip(yaw_error / max_r, -0.5, 0.5);
+  action[6] = gripper;
+  return action;
+}
+
+StepResult RunExpertEpisode(const EnvSpec& spec, const ScriptedExpert& expert, const EpisodeId& id,
+                            EpisodeState& state) {
+  Reset(spec, id, state);
+  ExpertState memory;
+  expert.Reset(spec, state, memory);
+  StepResult result{state.success_now, state.success_once, state.done, state.failure, state.step};
+  while (!state.done) result = Step(spec, expert.Act(spec, state, memory), state);
+  return result;
+}
+
+}  // namespace fb::envs

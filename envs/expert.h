@@ -1,0 +1,63 @@
+// A scripted expert that uses privileged state to run a task's pick-and-place plan (the task
+// YAML's `expert:` steps) through the delta-EEF action space: hover above the object, turn
+// the gripper to the object's faces, descend, close, lift, check the grasp (and retry from the
+// hover when it failed or the object dropped), carry above the target, lower, open, retreat.
+#pragma once
+
+#include <string>
+#include <vector>
+
+#include "envs/env.h"
+
+namespace fb::envs {
+
+struct ExpertOptions {
+  double hover = 0.08;            // m above an object's or target's top while travelling
+  double speed = 0.5;             // fraction of max_translation per step while travelling
+  double fine_speed = 0.25;       // ... while descending and lowering
+  double tolerance = 0.006;       // m, a waypoint is reached within this distance
+  double release_height = 0.012;  // m between the carried object's bottom and the target's top
+  int close_steps = 8;            // control steps to close the gripper
+  int open_steps = 6;             // control steps to open it
+  int phase_timeout = 60;         // control steps before a waypoint counts as reached anyway
+  int max_retries = 3;            // grasp attempts per plan step after the first
+};
+
+// Per-episode memory of the expert.
+struct ExpertState {
+  int plan_step = 0;
+  int phase = 0;
+  int phase_steps = 0;
+  int retries = 0;
+  double grasp_offset = 0;      // eef z minus the object's bottom z while held
+  double initial_bottom = 0;    // object's bottom z when the plan step started
+  double closing_axis[3] = {};  // finger closing direction in the eef site frame
+  double tip_offset = 0;        // lowest fingertip z minus eef z, gripper pointing down
+};
+
+// Immutable; share one per EnvSpec.
+class ScriptedExpert final {
+ public:
+  // Throws fb::InputError when the task has no expert plan, the embodiment has more than one
+  // arm, or spec's action space is not delta-EEF.
+  explicit ScriptedExpert(const EnvSpec& spec, ExpertOptions options = {});
+
+  // Prepares `expert` for the episode just reset in `episode`.
+  void Reset(const EnvSpec& spec, const EpisodeState& episode, ExpertState& expert) const;
+
+  // The next action (spec.action_dim() values) for the current state of `episode`.
+  std::vector<double> Act(const EnvSpec& spec, const EpisodeState& episode, ExpertState& expert) const;
+
+  // Whether the plan has finished (the expert then holds still with the gripper open).
+  bool Finished(const EnvSpec& spec, const ExpertState& expert) const;
+
+ private:
+  ExpertOptions k_options_;
+};
+
+// Resets `state` to `id` and steps the expert until the episode is done; returns the last
+// step's result. Throws like Reset.
+StepResult RunExpertEpisode(const EnvSpec& spec, const ScriptedExpert& expert, const EpisodeId& id,
+                            EpisodeState& state);
+
+}  // namespace fb::envs

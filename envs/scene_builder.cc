@@ -1,0 +1,55 @@
+#include "envs/scene_builder.h"
+
+#include <fstream>
+#include <sstream>
+
+#include <fmt/format.h>
+
+#include "core/error.h"
+
+namespace fb::envs {
+namespace {
+
+void ReplaceAll(std::string& text, std::string_view from, std::string_view to) {
+  for (size_t at = text.find(from); at != std::string::npos; at = text.find(from, at + to.size())) {
+    text.replace(at, from.size(), to);
+  }
+}
+
+std::string ReadObjectFile(const std::string& kind) {
+  const std::filesystem::path path = AssetsDir() / "objects" / (kind + ".xml");
+  std::ifstream in(path, std::ios::binary);
+  if (!in) {
+    throw InputError(fmt::format("cannot read object MJCF '{}' for kind '{}'; set FASTERBENCH_ASSETS to the "
+                                 "assets directory if the source tree moved",
+                                 path.string(), kind));
+  }
+  std::ostringstream text;
+  text << in.rdbuf();
+  return text.str();
+}
+
+}  // namespace
+
+std::string ObjectBodiesXml(const TaskConfig& task) {
+  std::string xml;
+  for (const ObjectConfig& object : task.objects) {
+    std::string body = ReadObjectFile(object.kind);
+    ReplaceAll(body, "{name}", object.name);
+    ReplaceAll(body, "{rgba}", fmt::format("{} {} {} {}", object.rgba[0], object.rgba[1], object.rgba[2],
+                                           object.rgba[3]));
+    xml += body;
+    xml += '\n';
+  }
+  return xml;
+}
+
+ModelPtr LoadTaskModel(const EmbodimentSpec& embodiment, const TaskConfig& task) {
+  try {
+    return LoadModel(embodiment, ObjectBodiesXml(task));
+  } catch (const InputError& e) {
+    throw InputError(fmt::format("task '{}': {}", task.name, e.what()));
+  }
+}
+
+}  // namespace fb::envs
