@@ -6,6 +6,7 @@
 
 #include "tokenizers/binning/binning_tokenizer.h"
 #include "tokenizers/fast/fast_tokenizer.h"
+#include "tokenizers/fastervq/fastervq_tokenizer.h"
 
 namespace fb::tokenizers {
 namespace {
@@ -36,6 +37,13 @@ const std::map<std::string, TokenizerFactory>& Registry() {
         [](const std::filesystem::path& dir, const nlohmann::json& settings) -> std::unique_ptr<ActionTokenizer> {
           // Reference directories carry no policy: they decode like the reference (zeros).
           return FastTokenizer::Load(dir, ParseFailurePolicy(settings.value("failure_policy", "zeros")));
+        }}},
+      {"fastervq",
+       {[](const config::Subtree& params) -> std::unique_ptr<ActionTokenizer> {
+          return FasterVqTokenizer::FromConfig(ResolveConfig<FasterVqConfig>("fastervq", params));
+        },
+        [](const std::filesystem::path& dir, const nlohmann::json&) -> std::unique_ptr<ActionTokenizer> {
+          return FasterVqTokenizer::Load(dir);
         }}},
   };
   return registry;
