@@ -83,7 +83,7 @@ nlohmann::json RunTokenizerStudy(const TokenizerStudyConfig& config, const data:
       const SplitChunks& fit_data = sets.at(fit_name).chunks;
       const std::string label = fit_name + " / " + spec.name;
       const tokenizers::FitOptions options{out_dir / "work" / fit_name / spec.name, static_cast<uint64_t>(config.seed)};
-      const auto package = FitPackage(spec, fit_data, options, label);
+      const auto package = FitPackage(spec, fit_data, options, fit_name);
       if (spec.path.empty()) tokenizers::SavePackage(out_dir / "tokenizers" / fit_name / spec.name, package);
       for (const auto& test_set : config.sets) {
         const TestSet& test = sets.at(test_set.name);

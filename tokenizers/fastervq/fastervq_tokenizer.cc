@@ -2,7 +2,6 @@
 
 #include <chrono>
 #include <cmath>
-#include <fstream>
 #include <map>
 #include <optional>
 #include <sstream>
@@ -15,6 +14,7 @@
 
 #include "core/atomic_file.h"
 #include "core/error.h"
+#include "core/json_file.h"
 #include "tokenizers/fastervq/action_image.h"
 #include "tokenizers/fastervq/trainer.h"
 
@@ -78,16 +78,6 @@ void CheckFinite(std::span<const float> values, int horizon, int dims, const cha
 Decoded Failed(int horizon, int dims, DecodeFailure failure) {
   const size_t size = horizon > 0 && dims > 0 ? static_cast<size_t>(horizon) * static_cast<size_t>(dims) : 0;
   return {std::vector<float>(size, 0.0f), failure};
-}
-
-nlohmann::json ReadJsonFile(const fs::path& path) {
-  std::ifstream in(path);
-  if (!in) throw InputError("FASTerVQ: cannot read '" + path.string() + "'");
-  try {
-    return nlohmann::json::parse(in);
-  } catch (const nlohmann::json::exception& e) {
-    throw InputError(path.string() + ": invalid JSON: " + e.what());
-  }
 }
 
 }  // namespace
