@@ -130,17 +130,6 @@ std::filesystem::path AssetsDir() {
   return std::filesystem::path(FB_ASSETS_DIR);
 }
 
-std::vector<std::string> BuiltinEmbodiments() {
-  std::vector<std::string> names;
-  for (std::string_view file : config::BuiltinConfigNames()) {
-    if (file.starts_with(kConfigDir) && file.ends_with(kConfigSuffix)) {
-      file.remove_prefix(kConfigDir.size());
-      file.remove_suffix(kConfigSuffix.size());
-      if (file.find('/') == std::string_view::npos) names.emplace_back(file);
-    }
-  }
-  std::sort(names.begin(), names.end());
-  return names;
-}
+std::vector<std::string> BuiltinEmbodiments() { return config::BuiltinConfigStemsIn(kConfigDir); }
 
 }  // namespace fb::envs

@@ -27,18 +27,6 @@ void CheckRange(const TaskConfig& c, const std::string& what, const std::vector<
   }
 }
 
-std::vector<std::string> NamesUnder(std::string_view dir) {
-  std::vector<std::string> names;
-  for (std::string_view file : config::BuiltinConfigNames()) {
-    if (file.starts_with(dir) && file.ends_with(kSuffix)) {
-      file.remove_prefix(dir.size());
-      file.remove_suffix(kSuffix.size());
-      if (file.find('/') == std::string_view::npos) names.emplace_back(file);
-    }
-  }
-  std::sort(names.begin(), names.end());
-  return names;
-}
 
 }  // namespace
 
@@ -106,7 +94,7 @@ TaskConfig LoadTask(std::string_view suite_name, std::string_view task) {
   return config;
 }
 
-std::vector<std::string> BuiltinSuites() { return NamesUnder(kSuiteDir); }
+std::vector<std::string> BuiltinSuites() { return config::BuiltinConfigStemsIn(kSuiteDir); }
 
 int FindObject(const TaskConfig& task, std::string_view name) {
   for (size_t i = 0; i < task.objects.size(); ++i) {

@@ -3,6 +3,7 @@
 #pragma once
 
 #include <optional>
+#include <string>
 #include <string_view>
 #include <vector>
 
@@ -13,5 +14,9 @@ std::optional<std::string_view> BuiltinConfig(std::string_view name);
 
 // Every embedded name, sorted.
 std::vector<std::string_view> BuiltinConfigNames();
+
+// Stems of the .yaml files directly in `dir` ("embodiments/" -> {"aloha", "panda", ...}),
+// sorted; empty when there are none.
+std::vector<std::string> BuiltinConfigStemsIn(std::string_view dir);
 
 }  // namespace fb::config
