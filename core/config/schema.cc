@@ -45,8 +45,31 @@ void ReadValue(const YAML::Node& node, const Document& doc, const std::string& p
   ReadScalar(node, doc, path, out, "a string");
 }
 void ReadValue(const YAML::Node& node, const Document& doc, const std::string& path, Subtree& out) {
-  if (!node.IsNull() && !node.IsMap()) Fail(doc, node, path, "expected a mapping of keys to values");
-  out = Subtree{node.IsNull() ? YAML::Node() : node, doc, path};
+  if (node.IsNull()) return;
+  if (!node.IsMap()) Fail(doc, node, path, "expected a mapping of keys to values");
+  out.layers.push_back({node, doc, path});
+}
+
+namespace {
+
+void MergeInto(YAML::Node& into, const YAML::Node& from) {
+  for (const auto& entry : from) {
+    const std::string key = entry.first.as<std::string>();
+    YAML::Node existing = into[key];
+    if (entry.second.IsMap() && existing.IsMap()) {
+      MergeInto(existing, entry.second);
+    } else {
+      into[key] = YAML::Clone(entry.second);
+    }
+  }
+}
+
+}  // namespace
+
+YAML::Node Subtree::Merged() const {
+  YAML::Node merged(YAML::NodeType::Map);
+  for (const auto& layer : layers) MergeInto(merged, layer.node);
+  return layers.empty() ? YAML::Node(YAML::NodeType::Null) : merged;
 }
 
 void RejectUnknownKeys(const YAML::Node& map, const Document& doc, const std::string& path,

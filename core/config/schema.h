@@ -34,12 +34,19 @@
 namespace fb::config {
 
 // A YAML map kept unparsed, for sections whose schema depends on a sibling value (a
-// tokenizer's parameters depend on its `type`). Remembers its origin so the code that
-// finally applies it to a typed struct still reports exact locations.
+// tokenizer's parameters depend on its `type`). Each config layer that names the section
+// adds one entry, with its origin, so the code that finally applies it to a typed struct
+// layers them in order and still reports exact locations.
 struct Subtree {
-  YAML::Node node;  // a map, or undefined when the section was not given
-  Document document;
-  std::string path;  // key path of the section, e.g. "tokenizers[1].params"
+  struct Layer {
+    YAML::Node node;  // a map
+    Document document;
+    std::string path;  // key path of the section, e.g. "tokenizers[1].params"
+  };
+  std::vector<Layer> layers;  // empty when no layer gave the section
+
+  // All layers merged key by key (later layers win), for the resolved snapshot.
+  YAML::Node Merged() const;
 };
 
 // Anything callable like a field visitor; used only to detect Describe methods.
@@ -198,11 +205,7 @@ class Writer final {
       const_cast<T&>(value).Describe(*this);
       k_out_ << YAML::EndMap;
     } else if constexpr (std::is_same_v<T, Subtree>) {
-      if (value.node.IsDefined()) {
-        k_out_ << value.node;
-      } else {
-        k_out_ << YAML::Null;
-      }
+      k_out_ << value.Merged();
     } else if constexpr (requires { value.has_value(); }) {
       if (value) {
         Write(*value);
@@ -249,10 +252,10 @@ void Apply(const Document& doc, T& target, bool complete = false) {
   ReadValue(doc.root, doc, "", target, complete);
 }
 
-// Applies a deferred section (see Subtree) onto a typed struct.
+// Applies a deferred section (see Subtree) onto a typed struct, layer by layer.
 template <Described T>
 void Apply(const Subtree& section, T& target) {
-  if (section.node.IsDefined()) ReadValue(section.node, section.document, section.path, target);
+  for (const auto& layer : section.layers) ReadValue(layer.node, layer.document, layer.path, target);
 }
 
 template <Described T>

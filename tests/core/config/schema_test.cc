@@ -70,7 +70,7 @@ data:
 items:
   - {name: a, size: 1}
   - {name: b, size: 2}
-extra: {anything: 1}
+extra: {noise: 0.25}
 lo: 0
 hi: 10
 )";
@@ -206,6 +206,23 @@ TEST(ConfigSchemaTest, SubtreeKeepsOriginForLaterTypedApply) {
   DataSection section = Defaults().data;
   EXPECT_EQ(ErrorOf([&] { Apply(config.extra, section); }),
             "run.yaml:4:10: extra.noise: expected a number, got 'x'");
+}
+
+TEST(ConfigSchemaTest, SubtreeLayersAccumulateAcrossOverrides) {
+  TestConfig config = Defaults();
+  Apply(FromAssignment("extra.horizon=7"), config);
+  Apply(FromAssignment("extra.source=npy"), config);
+  DataSection section = Defaults().data;
+  Apply(config.extra, section);
+  EXPECT_EQ(section.horizon, 7);
+  EXPECT_EQ(section.source, "npy");
+  const YAML::Node merged = config.extra.Merged();
+  EXPECT_EQ(merged["noise"].as<double>(), 0.25);  // from the defaults layer
+  EXPECT_EQ(section.noise, 0.25);
+  EXPECT_EQ(merged["horizon"].as<int>(), 7);
+  EXPECT_EQ(merged["source"].as<std::string>(), "npy");
+  EXPECT_EQ(ErrorOf([&] { Apply(FromAssignment("extra.horizon=0"), config), Apply(config.extra, section); }),
+            "--set extra.horizon=0: extra.horizon: value 0 is out of range [1, 1000]");
 }
 
 TEST(ConfigSchemaTest, DumpRoundTripsAndHashIsStable) {

@@ -103,9 +103,9 @@ TEST(TokenizerRegistryTest, CreateLayersParamsOverBuiltinDefaults) {
   const auto& factory = FindTokenizer("binning");
   const auto defaults = factory.create(config::Subtree{});
   EXPECT_EQ(defaults->vocab_size(), 256);
-  config::Subtree params{YAML::Load("{bins: 64}"), config::Document{{}, "run.yaml", true}, "tokenizers[0].params"};
+  config::Subtree params{{{YAML::Load("{bins: 64}"), config::Document{{}, "run.yaml", true}, "tokenizers[0].params"}}};
   EXPECT_EQ(factory.create(params)->vocab_size(), 64);
-  config::Subtree bad{YAML::Load("{bins: 1}"), config::Document{{}, "run.yaml", true}, "tokenizers[0].params"};
+  config::Subtree bad{{{YAML::Load("{bins: 1}"), config::Document{{}, "run.yaml", true}, "tokenizers[0].params"}}};
   EXPECT_THROW(factory.create(bad), InputError);
   EXPECT_THAT(TokenizerTypes(), ::testing::Contains("fast"));
 }
