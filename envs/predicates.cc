@@ -137,7 +137,10 @@ Predicate Predicate::Parse(const YAML::Node& node, const config::Document& doc, 
 
 Predicate Predicate::Parse(const config::Subtree& section, const mjModel* m, const std::vector<RegionConfig>& regions,
                            PredicateTolerances tolerances) {
-  return Parse(section.node, section.document, section.path, m, regions, tolerances);
+  // A predicate is one tree: the last layer that gave it replaces the earlier ones.
+  if (section.layers.empty()) throw InputError("success predicate is missing");
+  const auto& tree = section.layers.back();
+  return Parse(tree.node, tree.document, tree.path, m, regions, tolerances);
 }
 
 Predicate Predicate::ParseText(std::string_view yaml, const mjModel* m, const std::vector<RegionConfig>& regions,

@@ -59,7 +59,7 @@ void TaskConfig::Validate() const {
       }
     }
   }
-  if (!success.node.IsDefined() || success.node.IsNull()) Invalid(*this, "success predicate is missing");
+  if (success.layers.empty()) Invalid(*this, "success predicate is missing");
 }
 
 SuiteConfig LoadSuite(std::string_view name) {

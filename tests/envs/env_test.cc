@@ -129,7 +129,7 @@ TEST(EnvStepTest, InvalidActionsEndTheEpisode) {
 // timeout is recorded when max_steps pass without success.
 TEST(EnvStepTest, HoldStepsAndTimeout) {
   TaskConfig task = LoadTask("spatial", kTask);
-  task.success.node = YAML::Load("lifted: [red_block, -1.0]");
+  task.success.layers.back().node = YAML::Load("lifted: [red_block, -1.0]");
   task.hold_steps = 3;
   auto spec = EnvSpec::FromConfigs("spatial", task, EmbodimentSpec::Load("panda"));
   EpisodeState state;
