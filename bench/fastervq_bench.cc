@@ -7,12 +7,10 @@
 #include <memory>
 #include <mutex>
 
+#include "bench/bench_chunks.h"
 #include "core/config/schema.h"
-#include "core/data/chunker.h"
-#include "core/data/synthetic_trajectories.h"
 #include "core/torch_runtime.h"
 #include "tokenizers/fastervq/fastervq_tokenizer.h"
-#include "tokenizers/normalizer.h"
 
 namespace {
 
@@ -21,23 +19,7 @@ using namespace fb;
 constexpr int kHorizon = 20;
 constexpr int kDims = 7;
 
-const ActionChunks& Chunks() {
-  static const ActionChunks chunks = [] {
-    data::SyntheticOptions options;
-    options.episodes = 60;
-    const auto dataset = data::GenerateSyntheticDataset(options);
-    std::vector<const data::Episode*> episodes;
-    std::vector<float> steps;
-    for (const auto& e : dataset.episodes) {
-      episodes.push_back(&e);
-      steps.insert(steps.end(), e.actions.begin(), e.actions.end());
-    }
-    ActionChunks out = data::MakeChunks(episodes, {kHorizon, 2, data::PadRule::kRepeatLast});
-    tokenizers::Normalizer::Fit({"quantile", true}, steps, kDims).Normalize(out.values);
-    return out;
-  }();
-  return chunks;
-}
+const ActionChunks& Chunks() { return bench::SyntheticChunks(kHorizon, kDims, 60, {"quantile", true}); }
 
 const tokenizers::FasterVqTokenizer& Tokenizer() {
   static std::once_flag once;
@@ -54,15 +36,7 @@ const tokenizers::FasterVqTokenizer& Tokenizer() {
 }
 
 void BM_FasterVqEncodeDecodeOne(benchmark::State& state) {
-  const auto& tokenizer = Tokenizer();
-  const auto& chunks = Chunks();
-  int64_t i = 0;
-  for (auto _ : state) {
-    const auto ids = tokenizer.Encode(chunks.chunk(i % chunks.count), kHorizon, kDims);
-    benchmark::DoNotOptimize(tokenizer.Decode(ids, kHorizon, kDims));
-    ++i;
-  }
-  state.SetItemsProcessed(state.iterations());
+  bench::EncodeDecodeLoop(state, Tokenizer(), Chunks());
 }
 BENCHMARK(BM_FasterVqEncodeDecodeOne)->Unit(benchmark::kMicrosecond);
 

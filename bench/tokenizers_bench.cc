@@ -4,39 +4,17 @@
 
 #include <map>
 #include <memory>
-#include <mutex>
 
-#include "core/data/chunker.h"
-#include "core/data/synthetic_trajectories.h"
+#include "bench/bench_chunks.h"
 #include "tokenizers/binning/binning_tokenizer.h"
 #include "tokenizers/fast/fast_tokenizer.h"
-#include "tokenizers/normalizer.h"
 
 namespace {
 
 using namespace fb;
 
-// Normalized chunks of `dims` = 7 (one arm) or 14 (two arms), cached per shape.
 const ActionChunks& Chunks(int horizon, int dims, int episodes = 400) {
-  static std::map<std::tuple<int, int, int>, ActionChunks> cache;
-  static std::mutex mutex;
-  std::lock_guard lock(mutex);
-  auto& slot = cache[{horizon, dims, episodes}];
-  if (slot.count == 0) {
-    data::SyntheticOptions options;
-    options.episodes = episodes;
-    options.action_space = dims == 14 ? "bimanual_delta_eef" : "delta_eef";
-    const auto dataset = data::GenerateSyntheticDataset(options);
-    std::vector<const data::Episode*> episodes_ptrs;
-    std::vector<float> steps;
-    for (const auto& e : dataset.episodes) {
-      episodes_ptrs.push_back(&e);
-      steps.insert(steps.end(), e.actions.begin(), e.actions.end());
-    }
-    slot = data::MakeChunks(episodes_ptrs, {horizon, 2, data::PadRule::kRepeatLast});
-    tokenizers::Normalizer::Fit({"quantile", false}, steps, dims).Normalize(slot.values);
-  }
-  return slot;
+  return bench::SyntheticChunks(horizon, dims, episodes, {"quantile", false});
 }
 
 const tokenizers::FastTokenizer& FittedFast(int horizon, int dims) {
@@ -51,15 +29,7 @@ const tokenizers::FastTokenizer& FittedFast(int horizon, int dims) {
 
 void BM_BinningEncodeDecode(benchmark::State& state) {
   const int h = static_cast<int>(state.range(0)), d = static_cast<int>(state.range(1));
-  const auto& chunks = Chunks(h, d);
-  const tokenizers::BinningTokenizer tokenizer({"openvla", 256});
-  int64_t i = 0;
-  for (auto _ : state) {
-    const auto ids = tokenizer.Encode(chunks.chunk(i % chunks.count), h, d);
-    benchmark::DoNotOptimize(tokenizer.Decode(ids, h, d));
-    ++i;
-  }
-  state.SetItemsProcessed(state.iterations());
+  bench::EncodeDecodeLoop(state, tokenizers::BinningTokenizer({"openvla", 256}), Chunks(h, d));
 }
 
 void BM_FastEncode(benchmark::State& state) {
@@ -78,14 +48,7 @@ void BM_FastEncode(benchmark::State& state) {
 
 void BM_FastEncodeDecode(benchmark::State& state) {
   const int h = static_cast<int>(state.range(0)), d = static_cast<int>(state.range(1));
-  const auto& chunks = Chunks(h, d);
-  const auto& tokenizer = FittedFast(h, d);
-  int64_t i = 0;
-  for (auto _ : state) {
-    const auto ids = tokenizer.Encode(chunks.chunk(i++ % chunks.count), h, d);
-    benchmark::DoNotOptimize(tokenizer.Decode(ids, h, d));
-  }
-  state.SetItemsProcessed(state.iterations());
+  bench::EncodeDecodeLoop(state, FittedFast(h, d), Chunks(h, d));
 }
 
 void BM_FastTrainBpe10kChunks(benchmark::State& state) {
