@@ -60,5 +60,7 @@ void RegisterInfoCommand(CLI::App& app, const GlobalOptions& global, Dispatch& d
 void RegisterConfigCommand(CLI::App& app, Dispatch& dispatch);
 void RegisterDataCommand(CLI::App& app, Dispatch& dispatch);
 void RegisterTokenizerCommand(CLI::App& app, Dispatch& dispatch);
+void RegisterListCommand(CLI::App& app, Dispatch& dispatch);
+void RegisterRenderCommand(CLI::App& app, Dispatch& dispatch);
 
 }  // namespace fb::apps

@@ -25,6 +25,8 @@ int main(int argc, char** argv) {
   apps::RegisterConfigCommand(app, dispatch);
   apps::RegisterDataCommand(app, dispatch);
   apps::RegisterTokenizerCommand(app, dispatch);
+  apps::RegisterListCommand(app, dispatch);
+  apps::RegisterRenderCommand(app, dispatch);
 
   try {
     app.parse(argc, argv);

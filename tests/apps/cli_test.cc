@@ -14,8 +14,11 @@
 #include <cmath>
 #include <filesystem>
 #include <fstream>
+#include <map>
 #include <sstream>
 #include <thread>
+
+#include <nlohmann/json.hpp>
 
 #include "core/data/npy.h"
 
@@ -78,14 +81,18 @@ Result RunFasterbench(const std::vector<std::string>& args, const std::string& n
 TEST(CliTest, HelpListsSubcommandsAndExitsZero) {
   const auto result = RunFasterbench({"--help"}, "help");
   EXPECT_EQ(result.exit_code, 0);
-  for (const char* command : {"info", "config", "data", "tokenizer"}) EXPECT_THAT(result.out, HasSubstr(command));
+  for (const char* command : {"info", "config", "data", "tokenizer", "list", "render"}) {
+    EXPECT_THAT(result.out, HasSubstr(command));
+  }
   for (const auto& sub : std::vector<std::vector<std::string>>{{"tokenizer", "eval", "--help"},
                                                                 {"tokenizer", "fit", "--help"},
                                                                 {"tokenizer", "encode", "--help"},
                                                                 {"tokenizer", "decode", "--help"},
                                                                 {"data", "synth", "--help"},
                                                                 {"config", "show", "--help"},
-                                                                {"info", "--help"}}) {
+                                                                {"info", "--help"},
+                                                                {"list", "--help"},
+                                                                {"render", "--help"}}) {
     const auto help = RunFasterbench(sub, "subhelp");
     EXPECT_EQ(help.exit_code, 0) << sub[0];
     EXPECT_THAT(help.out, HasSubstr("--help")) << sub[0];
@@ -230,6 +237,72 @@ TEST(CliTest, BadDataAndTokenizerInputsExitTwoNamingTheProblem) {
       {"tokenizer", "encode", "--tokenizer", dir.string(), "--input", nan_file.string()}, "bad_tokdir");
   EXPECT_EQ(not_a_tokenizer.exit_code, 2);
   EXPECT_THAT(not_a_tokenizer.err, HasSubstr("is not a tokenizer directory"));
+}
+
+}  // namespace
+
+namespace {
+
+TEST(CliTest, ListSuitesShowsSpatial) {
+  const auto result = RunFasterbench({"list", "suites"}, "list_suites");
+  EXPECT_EQ(result.exit_code, 0) << result.err;
+  EXPECT_THAT(result.out, HasSubstr("spatial"));
+  for (const char* what : {"splits", "embodiments"}) {
+    const auto other = RunFasterbench({"list", what}, "list_other");
+    EXPECT_EQ(other.exit_code, 0) << what << ": " << other.err;
+    EXPECT_FALSE(other.out.empty()) << what;
+  }
+}
+
+TEST(CliTest, ListTasksJsonHasEverySpatialTaskWithMaxSteps) {
+  const auto result = RunFasterbench({"list", "tasks", "--json"}, "list_tasks_json");
+  ASSERT_EQ(result.exit_code, 0) << result.err;
+  const auto document = nlohmann::json::parse(result.out);  // throws (fails the test) when not JSON
+  ASSERT_TRUE(document.contains("tasks"));
+  std::map<std::string, int> max_steps;
+  for (const auto& task : document["tasks"]) {
+    if (task.at("suite") == "spatial") max_steps[task.at("name").get<std::string>()] = task.at("max_steps").get<int>();
+    EXPECT_FALSE(task.at("instructions").empty());
+    EXPECT_FALSE(task.at("embodiments").empty());
+  }
+  const auto suites = nlohmann::json::parse(RunFasterbench({"list", "suites", "--json"}, "list_suites_json").out);
+  std::vector<std::string> spatial_tasks;
+  for (const auto& suite : suites.at("suites")) {
+    if (suite.at("name") == "spatial") spatial_tasks = suite.at("tasks").get<std::vector<std::string>>();
+  }
+  ASSERT_FALSE(spatial_tasks.empty());
+  for (const auto& name : spatial_tasks) {
+    ASSERT_TRUE(max_steps.count(name)) << name;
+    EXPECT_GT(max_steps[name], 0) << name;
+  }
+}
+
+TEST(CliTest, ListUnknownSuiteExitsTwoNamingKnownOnes) {
+  const auto result = RunFasterbench({"list", "tasks", "--suite", "nope"}, "list_nope");
+  EXPECT_EQ(result.exit_code, 2);
+  EXPECT_THAT(result.err, HasSubstr("nope"));
+  EXPECT_THAT(result.err, HasSubstr("spatial"));
+}
+
+TEST(CliTest, RenderWritesPngAndVideo) {
+  const fs::path dir = Scratch("render") / "out";
+  const auto result = RunFasterbench({"render", "--suite", "spatial", "--task", "spatial_red_block_on_plate",
+                                      "--embodiment", "widowx250", "--size", "64", "--max-frames", "5", "--out",
+                                      dir.string()},
+                                     "render_run");
+  ASSERT_EQ(result.exit_code, 0) << result.err;
+  const fs::path png = dir / "spatial_red_block_on_plate_widowx250_init0.png";
+  ASSERT_TRUE(fs::exists(png)) << result.out;
+  EXPECT_GT(fs::file_size(png), 0u);
+  const fs::path mp4 = dir / "spatial_red_block_on_plate_widowx250_init0.mp4";
+  const fs::path avi = dir / "spatial_red_block_on_plate_widowx250_init0.avi";
+  const fs::path video = fs::exists(mp4) ? mp4 : avi;
+  ASSERT_TRUE(fs::exists(video)) << result.out;
+  EXPECT_GT(fs::file_size(video), 0u);
+  EXPECT_THAT(result.out, HasSubstr("expert:"));
+  size_t files = 0;
+  for ([[maybe_unused]] const auto& entry : fs::directory_iterator(dir)) ++files;
+  EXPECT_EQ(files, 2u) << "a temporary file was left";
 }
 
 }  // namespace
