@@ -62,5 +62,6 @@ void RegisterDataCommand(CLI::App& app, Dispatch& dispatch);
 void RegisterTokenizerCommand(CLI::App& app, Dispatch& dispatch);
 void RegisterListCommand(CLI::App& app, Dispatch& dispatch);
 void RegisterRenderCommand(CLI::App& app, Dispatch& dispatch);
+void RegisterSplitsCommand(CLI::App& app, Dispatch& dispatch);
 
 }  // namespace fb::apps

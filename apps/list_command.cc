@@ -1,6 +1,5 @@
 // `fasterbench list suites|tasks|splits|embodiments`: what the benchmark offers, as text or
 // (--json) as one JSON document on stdout.
-#include <map>
 #include <memory>
 #include <string>
 #include <vector>
@@ -13,6 +12,7 @@
 #include "core/error.h"
 #include "envs/embodiment_spec.h"
 #include "envs/env.h"
+#include "envs/splits.h"
 #include "envs/task_spec.h"
 
 namespace fb::apps {
@@ -34,15 +34,6 @@ std::vector<envs::SuiteConfig> SelectedSuites(const std::string& suite) {
     for (const auto& name : envs::BuiltinSuites()) suites.push_back(envs::LoadSuite(name));
   }
   return suites;
-}
-
-std::string SplitDescription(const std::string& split) {
-  static const std::map<std::string, std::string> kDescriptions = {
-      {"id", "evaluation initial states drawn from the training placement regions (in-distribution)"},
-      {"train", "demonstration initial states from the same distribution, a stream disjoint from every evaluation split"},
-  };
-  const auto it = kDescriptions.find(split);
-  return it == kDescriptions.end() ? std::string("(no description)") : it->second;
 }
 
 nlohmann::json ListSuites(const std::vector<envs::SuiteConfig>& suites, bool json) {
@@ -93,11 +84,16 @@ nlohmann::json ListTasks(const std::vector<envs::SuiteConfig>& suites, bool json
 
 nlohmann::json ListSplits(bool json) {
   nlohmann::json out = nlohmann::json::array();
-  for (const auto& split : envs::KnownSplits()) {
+  for (const auto& name : envs::BuiltinSplits()) {
+    const envs::SplitConfig split = envs::LoadSplit(name);
     if (json) {
-      out.push_back({{"name", split}, {"description", SplitDescription(split)}});
+      out.push_back({{"name", split.name},
+                     {"description", split.description},
+                     {"placement", split.placement},
+                     {"instructions", split.instructions},
+                     {"num_states", split.num_states}});
     } else {
-      fmt::print("{}: {}\n", split, SplitDescription(split));
+      fmt::print("{}: {}\n", split.name, split.description);
     }
   }
   return nlohmann::json{{"splits", out}};

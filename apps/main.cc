@@ -27,6 +27,7 @@ int main(int argc, char** argv) {
   apps::RegisterTokenizerCommand(app, dispatch);
   apps::RegisterListCommand(app, dispatch);
   apps::RegisterRenderCommand(app, dispatch);
+  apps::RegisterSplitsCommand(app, dispatch);
 
   try {
     app.parse(argc, argv);

@@ -180,7 +180,8 @@ void RegisterRenderCommand(CLI::App& app, Dispatch& dispatch) {
   command->add_option("--embodiment", options->embodiment, "Embodiment the suite lists")->required();
   command->add_option("--init", options->init, "Initial-state index")->capture_default_str();
   command->add_option("--seed", options->seed, "Seed of the initial joint noise")->capture_default_str();
-  command->add_option("--split", options->split, "Split of the initial state (id or train)")->capture_default_str();
+  command->add_option("--split", options->split, "Split of the initial state (see `fasterbench list splits`)")
+      ->capture_default_str();
   command->add_option("--size", options->size, "Image width and height in pixels")->capture_default_str();
   command->add_option("--camera", options->camera, "Camera name in the model")->capture_default_str();
   command->add_option("--max-frames", options->max_frames,

@@ -14,9 +14,6 @@
 namespace fb::envs {
 namespace {
 
-constexpr int kPlacementAttempts = 500;
-constexpr double kDropClearance = 0.001;  // m between an object's bottom and the table at placement
-
 uint64_t Fnv1a(const std::string& text) {
   uint64_t h = 1469598103934665603ull;
   for (unsigned char c : text) {
@@ -67,8 +64,23 @@ std::string EpisodeId::ToString() const {
 }
 
 const std::vector<std::string>& KnownSplits() {
-  static const std::vector<std::string> kSplits = {"id", "train"};
+  static const std::vector<std::string> kSplits = BuiltinSplits();
   return kSplits;
+}
+
+std::shared_ptr<const LoadedSplit> EnvSpec::split(const std::string& name) const {
+  {
+    const std::lock_guard<std::mutex> lock(k_splits_mutex_);
+    const auto it = k_splits_.find(name);
+    if (it != k_splits_.end()) return it->second;
+  }
+  auto loaded = std::make_shared<LoadedSplit>();
+  loaded->config = LoadSplit(name);
+  loaded->states = LoadInitStates(InitStatePath(k_suite_, k_task_.name, name));
+  CheckInitStatesMatch(loaded->states, k_task_, loaded->config);
+  SplitInstructions(k_task_, loaded->config);  // throws when the task lacks the split's templates
+  const std::lock_guard<std::mutex> lock(k_splits_mutex_);
+  return k_splits_.emplace(name, std::move(loaded)).first->second;
 }
 
 std::string FailureName(Failure failure) {
@@ -137,11 +149,13 @@ void Reset(const EnvSpec& spec, const EpisodeId& id, EpisodeState& state) {
     throw InputError(fmt::format("episode {} does not belong to this environment ({}/{} on {})", id.ToString(),
                                  spec.suite(), task.name, spec.embodiment().name()));
   }
-  const auto& splits = KnownSplits();
-  if (std::find(splits.begin(), splits.end(), id.split) == splits.end()) {
-    throw InputError(fmt::format("unknown split '{}'; known: {}", id.split, fmt::join(splits, ", ")));
-  }
   if (id.init_index < 0) throw InputError(fmt::format("init_index {} is negative", id.init_index));
+  const std::shared_ptr<const LoadedSplit> loaded = spec.split(id.split);
+  const size_t count = loaded->states.states.size();
+  if (static_cast<size_t>(id.init_index) >= count) {
+    throw InputError(fmt::format("init_index {} is out of range: {} holds {} initial states (0..{})", id.init_index,
+                                 loaded->states.path.string(), count, count - 1));
+  }
 
   const mjModel* m = spec.model();
   if (!state.data || state.model != m) {
@@ -162,38 +176,8 @@ void Reset(const EnvSpec& spec, const EpisodeId& id, EpisodeState& state) {
     }
   }
 
-  // Objects: placements from (task, split, init_index) alone, rejection-sampled apart.
-  Stream place(Fnv1a(fmt::format("{}/{}/{}", task.name, id.split, id.init_index)));
-  std::vector<std::array<double, 3>> placed;  // x, y, footprint radius
-  for (int i = 0; i < spec.num_objects(); ++i) {
-    const ObjectConfig& object = task.objects[static_cast<size_t>(i)];
-    const double radius = FootprintRadius(spec.object_box(i));
-    double x = 0, y = 0, yaw = 0;
-    bool ok = false;
-    for (int attempt = 0; attempt < kPlacementAttempts && !ok; ++attempt) {
-      x = place.Uniform(object.x[0], object.x[1]);
-      y = place.Uniform(object.y[0], object.y[1]);
-      yaw = place.Uniform(object.yaw[0], object.yaw[1]);
-      ok = true;
-      for (const auto& p : placed) {
-        if (std::hypot(x - p[0], y - p[1]) < radius + p[2] + task.min_separation) ok = false;
-      }
-    }
-    if (!ok) {
-      throw InputError(fmt::format("task '{}': cannot place object '{}' {} m from the others after {} tries for "
-                                   "episode {}; widen its x/y ranges or lower min_separation",
-                                   task.name, object.name, task.min_separation, kPlacementAttempts, id.ToString()));
-    }
-    placed.push_back({x, y, radius});
-    double* qpos = d->qpos + spec.object_qpos_adr(i);
-    qpos[0] = x;
-    qpos[1] = y;
-    qpos[2] = spec.table_z() - spec.object_box(i).lo[2] + kDropClearance;
-    qpos[3] = std::cos(yaw / 2);
-    qpos[4] = 0;
-    qpos[5] = 0;
-    qpos[6] = std::sin(yaw / 2);
-  }
+  // Objects: initial state init_index of the split's committed file.
+  ApplyObjectPoses(spec, loaded->states.states[static_cast<size_t>(id.init_index)], d->qpos, d->qvel);
   mj_forward(m, d);
 
   // Settle with the robot holding still.
@@ -201,9 +185,9 @@ void Reset(const EnvSpec& spec, const EpisodeId& id, EpisodeState& state) {
 
   spec.controller().Reset(d, state.controller);
   spec.predicate().ResetState(d, state.predicate);
+  const std::vector<std::string>& templates = SplitInstructions(task, loaded->config);
   const std::string& text =
-      task.instructions[Fnv1a(fmt::format("instruction/{}/{}/{}", task.name, id.split, id.init_index)) %
-                        task.instructions.size()];
+      templates[Fnv1a(fmt::format("instruction/{}/{}/{}", task.name, id.split, id.init_index)) % templates.size()];
   state.instruction = FillTemplate(text, task);
   state.id = id;
   state.step = 0;

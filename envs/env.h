@@ -2,13 +2,17 @@
 // mutable EpisodeState each worker owns, used as (const EnvSpec&, EpisodeState&) the way
 // MuJoCo uses (const mjModel*, mjData*).
 //
-// An episode's start is a pure function of its EpisodeId: object placements come from a hash
-// of (task, split, init_index), the instruction template from the same identity, and the
-// small initial joint noise from the seed. Nothing depends on how many resets came before.
+// An episode's start is a pure function of its EpisodeId: object poses are initial state
+// init_index of the committed file assets/init_states/<suite>/<task>/<split>.json (see
+// splits.h), the instruction template comes from a hash of the same identity (from the split's
+// template list), and the small initial joint noise from the seed. Nothing depends on how many
+// resets came before.
 #pragma once
 
 #include <cstdint>
+#include <map>
 #include <memory>
+#include <mutex>
 #include <span>
 #include <string>
 #include <vector>
@@ -21,6 +25,7 @@
 #include "envs/model_loader.h"
 #include "envs/predicates.h"
 #include "envs/renderer.h"
+#include "envs/splits.h"
 #include "envs/task_spec.h"
 
 namespace fb::envs {
@@ -29,7 +34,7 @@ namespace fb::envs {
 struct EpisodeId {
   std::string suite;
   std::string task;
-  std::string split = "id";  // "id" (evaluation) or "train" (demonstrations); disjoint streams
+  std::string split = "id";  // a configs/splits/ name; "train" holds the demonstration states
   std::string embodiment;
   int init_index = 0;        // >= 0
   uint64_t seed = 0;         // initial joint noise; does not move objects
@@ -37,8 +42,14 @@ struct EpisodeId {
   std::string ToString() const;
 };
 
-// Splits whose initial states can be generated now.
+// The splits defined in configs/splits/, sorted.
 const std::vector<std::string>& KnownSplits();
+
+// A split's definition and its loaded, checked initial states for one task.
+struct LoadedSplit {
+  SplitConfig config;
+  InitStates states;
+};
 
 enum class Failure { kNone, kTimeout, kInvalidAction, kUnstable };
 // "none" | "timeout" | "invalid_action" | "unstable".
@@ -81,6 +92,10 @@ class EnvSpec final {
   // Free-joint addresses of object i: 7 qpos values (pos, quat) and 6 dofs.
   int object_qpos_adr(int i) const { return k_object_qpos_[static_cast<size_t>(i)]; }
   int object_dof_adr(int i) const { return k_object_dof_[static_cast<size_t>(i)]; }
+  // Split `name` with this task's initial states, loaded from InitStatePath on first use and
+  // cached (thread-safe). Throws fb::InputError for an unknown split, a missing or malformed
+  // file, or one generated for other placement settings (naming the command to regenerate).
+  std::shared_ptr<const LoadedSplit> split(const std::string& name) const;
 
  private:
   EnvSpec(std::string suite, TaskConfig task, EmbodimentSpec embodiment, EnvOptions options);
@@ -97,6 +112,8 @@ class EnvSpec final {
   std::vector<int> k_object_dof_;       // (objects) free-joint dof address (6 values)
   std::vector<LocalBox> k_object_boxes_;  // (objects)
   double k_table_z_ = 0;
+  mutable std::mutex k_splits_mutex_;
+  mutable std::map<std::string, std::shared_ptr<const LoadedSplit>> k_splits_;  // by split name
 };
 
 // Everything that changes during an episode; one per worker, reused across episodes.
@@ -125,9 +142,10 @@ struct StepResult {
 };
 
 // Starts episode `id` in `state` (allocating its mjData on first use): robot at home plus
-// seed noise, objects at their placements, settle_steps of physics, then controller and
-// predicate reset. Throws fb::InputError when id names another task or embodiment than spec,
-// an unknown split, a negative init_index, or when the objects cannot be placed.
+// seed noise, objects at initial state init_index of the split's file, settle_steps of
+// physics, then controller and predicate reset. Throws fb::InputError when id names another
+// task or embodiment than spec, an unknown split, an init_index outside the file (naming the
+// file and its count), or a file that does not match the task (see EnvSpec::split).
 void Reset(const EnvSpec& spec, const EpisodeId& id, EpisodeState& state);
 
 // One control step: the controller turns `action` (action_dim values) into actuator targets,

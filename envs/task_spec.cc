@@ -49,7 +49,14 @@ void TaskConfig::Validate() const {
       if (FindObject(*this, ref) < 0) Invalid(*this, fmt::format("expert step names unknown object '{}'", ref));
     }
   }
+  std::vector<std::string> templates = instructions;
+  templates.insert(templates.end(), heldout_instructions.begin(), heldout_instructions.end());
   for (const std::string& text : instructions) {
+    if (std::find(heldout_instructions.begin(), heldout_instructions.end(), text) != heldout_instructions.end()) {
+      Invalid(*this, fmt::format("instruction '{}' is also in heldout_instructions", text));
+    }
+  }
+  for (const std::string& text : templates) {
     for (size_t open = text.find('{'); open != std::string::npos; open = text.find('{', open + 1)) {
       const size_t close = text.find('}', open);
       if (close == std::string::npos) Invalid(*this, fmt::format("instruction '{}' has an unclosed '{{'", text));

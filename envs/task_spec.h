@@ -63,6 +63,7 @@ struct TaskConfig {
   std::vector<ObjectConfig> objects;
   std::vector<RegionConfig> regions;
   std::vector<std::string> instructions;  // templates; "{red_block}" becomes that object's label
+  std::vector<std::string> heldout_instructions;  // paraphrases used only by the ood-language split
   config::Subtree success;                // predicate tree, see predicates.h
   int hold_steps{};                       // control steps the predicate must hold to count
   int max_steps{};                        // control steps before a timeout
@@ -76,6 +77,7 @@ struct TaskConfig {
     v("objects", objects, config::NonEmpty{});
     v("regions", regions);
     v("instructions", instructions, config::NonEmpty{});
+    v("heldout_instructions", heldout_instructions, config::Optional{});
     v("success", success);
     v("hold_steps", hold_steps, config::Range{1, 1000});
     v("max_steps", max_steps, config::Range{1, 100000});

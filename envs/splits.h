@@ -1,0 +1,103 @@
+// Splits as data (configs/splits/<name>.yaml) and their fixed, versioned initial states
+// (assets/init_states/<suite>/<task>/<split>.json).
+//
+// A split says where objects start (the task's training placement regions, or outside them)
+// and which instruction templates are used. For each (suite, task, split) the generator draws
+// candidate placements from a stream keyed by (task, split, candidate), keeps the first
+// `num_states` that pass the checks (footprints apart, on the table, settle in place), and
+// writes them to a committed JSON file. Reset loads state `init_index` from that file, so an
+// episode's start never depends on anything but its EpisodeId. The file records the task's
+// placement hash; Reset refuses a file generated for other placement settings.
+#pragma once
+
+#include <filesystem>
+#include <memory>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "core/config/schema.h"
+#include "envs/task_spec.h"
+
+namespace fb::envs {
+
+class EnvSpec;
+
+struct SplitConfig {
+  std::string name;
+  std::string description;
+  std::string placement;     // train_regions | outside_train_regions
+  double margin{};           // metres each training region is enlarged by (outside_train_regions)
+  std::string instructions;  // instructions | heldout_instructions: the task field templates come from
+  int num_states{};          // initial states generated per task
+  template <class V>
+  void Describe(V& v) {
+    v("name", name, config::NonEmpty{});
+    v("description", description, config::NonEmpty{});
+    v("placement", placement, config::OneOf{"train_regions", "outside_train_regions"});
+    v("margin", margin, config::Range{0.0, 0.5});
+    v("instructions", instructions, config::OneOf{"instructions", "heldout_instructions"});
+    v("num_states", num_states, config::Range{1, 100000});
+  }
+};
+
+// Loads configs/splits/<name>.yaml. Throws fb::InputError for an unknown split (listing the
+// known ones) or an invalid file.
+SplitConfig LoadSplit(std::string_view name);
+
+// Names of configs/splits/*.yaml, sorted.
+std::vector<std::string> BuiltinSplits();
+
+// The instruction templates split `split` draws from; throws fb::InputError when the task
+// has none of that kind.
+const std::vector<std::string>& SplitInstructions(const TaskConfig& task, const SplitConfig& split);
+
+inline constexpr int kInitStateFormatVersion = 1;
+inline constexpr int kInitStateGeneratorVersion = 1;
+
+// Hash of what initial states depend on in a task: its objects (names, kinds, placement
+// ranges), min_separation and settle_steps. Instructions, predicates and limits are not part
+// of it.
+std::string TaskPlacementHash(const TaskConfig& task);
+std::string SplitHash(const SplitConfig& split);
+
+struct InitStates {
+  int format_version = kInitStateFormatVersion;
+  int generator_version = kInitStateGeneratorVersion;
+  std::string suite, task, split;
+  std::string task_hash;   // TaskPlacementHash at generation
+  std::string split_hash;  // SplitHash at generation
+  std::vector<std::string> objects;         // task object order
+  std::vector<std::vector<double>> states;  // (states) x (objects x 7): pos xyz, quat wxyz
+  std::filesystem::path path;               // where it was loaded from (empty when generated)
+};
+
+// assets/init_states/<suite>/<task>/<split>.json under AssetsDir().
+std::filesystem::path InitStatePath(const std::string& suite, const std::string& task, const std::string& split);
+
+// The shell command that regenerates a suite's files.
+std::string RegenerateCommand(const std::string& suite);
+
+// Reads and checks a file (format, names). Throws fb::InputError naming the file; a missing
+// file's message gives RegenerateCommand.
+InitStates LoadInitStates(const std::filesystem::path& path);
+
+// Throws fb::InputError naming the file and RegenerateCommand when `states` were generated for
+// other placement settings than `task` or for another split definition.
+void CheckInitStatesMatch(const InitStates& states, const TaskConfig& task, const SplitConfig& split);
+
+// Draws and checks `split.num_states` states for spec's task (settled in spec's model).
+// Throws fb::InputError when too few candidates pass.
+InitStates GenerateInitStates(const EnvSpec& spec, const SplitConfig& split);
+
+// Compact JSON, one state per line, positions rounded to 1e-6, with a "comment" naming the
+// regenerating command.
+std::string InitStatesToJson(const InitStates& states);
+
+// Writes InitStatesToJson to InitStatePath atomically; returns the path.
+std::filesystem::path WriteInitStates(const InitStates& states);
+
+// Places object i at pose[7 * i ...] in `d` (qpos), zeroing its velocity.
+void ApplyObjectPoses(const EnvSpec& spec, const std::vector<double>& poses, double* qpos, double* qvel);
+
+}  // namespace fb::envs
