@@ -134,6 +134,17 @@ std::unique_ptr<const EnvSpec> EnvSpec::FromConfigs(const std::string& suite, Ta
     spec->k_object_dof_.push_back(m->jnt_dofadr[joint]);
     spec->k_object_boxes_.push_back(BodyLocalBox(m, body));
   }
+  for (const DistractorConfig& object : Distractors()) {
+    const int body = mj_name2id(m, mjOBJ_BODY, object.name.c_str());
+    const int joint = body >= 0 && m->body_jntnum[body] == 1 ? m->body_jntadr[body] : -1;
+    if (joint < 0 || m->jnt_type[joint] != mjJNT_FREE) {
+      throw InputError(fmt::format("task '{}': distractor '{}' is not a body with one free joint", t.name, object.name));
+    }
+    spec->k_distractor_bodies_.push_back(body);
+    spec->k_distractor_qpos_.push_back(m->jnt_qposadr[joint]);
+    spec->k_distractor_dof_.push_back(m->jnt_dofadr[joint]);
+    spec->k_distractor_boxes_.push_back(BodyLocalBox(m, body));
+  }
   const int table = mj_name2id(m, mjOBJ_GEOM, "table_top");
   if (table < 0 || m->geom_type[table] != mjGEOM_BOX) {
     throw InputError(fmt::format("embodiment '{}': scene {} has no box geom 'table_top' to place objects on",
@@ -178,6 +189,10 @@ void Reset(const EnvSpec& spec, const EpisodeId& id, EpisodeState& state) {
 
   // Objects: initial state init_index of the split's committed file.
   ApplyObjectPoses(spec, loaded->states.states[static_cast<size_t>(id.init_index)], d->qpos, d->qvel);
+  // ood-visual: this episode's colours, lights and camera shift, in its own mjData (renderer only).
+  if (!loaded->states.visual.empty()) {
+    ApplyVisual(spec, loaded->states.visual[static_cast<size_t>(id.init_index)], d);
+  }
   mj_forward(m, d);
 
   // Settle with the robot holding still.

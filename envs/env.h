@@ -92,6 +92,13 @@ class EnvSpec final {
   // Free-joint addresses of object i: 7 qpos values (pos, quat) and 6 dofs.
   int object_qpos_adr(int i) const { return k_object_qpos_[static_cast<size_t>(i)]; }
   int object_dof_adr(int i) const { return k_object_dof_[static_cast<size_t>(i)]; }
+  // The ood-distractor objects (Distractors() in scene_builder.h), in every model, parked
+  // off-table unless an ood-distractor initial state places them.
+  int num_distractors() const { return static_cast<int>(k_distractor_qpos_.size()); }
+  int distractor_body(int k) const { return k_distractor_bodies_[static_cast<size_t>(k)]; }
+  int distractor_qpos_adr(int k) const { return k_distractor_qpos_[static_cast<size_t>(k)]; }
+  int distractor_dof_adr(int k) const { return k_distractor_dof_[static_cast<size_t>(k)]; }
+  const LocalBox& distractor_box(int k) const { return k_distractor_boxes_[static_cast<size_t>(k)]; }
   // Split `name` with this task's initial states, loaded from InitStatePath on first use and
   // cached (thread-safe). Throws fb::InputError for an unknown split, a missing or malformed
   // file, or one generated for other placement settings (naming the command to regenerate).
@@ -111,6 +118,8 @@ class EnvSpec final {
   std::vector<int> k_object_qpos_;      // (objects) free-joint qpos address (7 values)
   std::vector<int> k_object_dof_;       // (objects) free-joint dof address (6 values)
   std::vector<LocalBox> k_object_boxes_;  // (objects)
+  std::vector<int> k_distractor_bodies_, k_distractor_qpos_, k_distractor_dof_;  // (distractors)
+  std::vector<LocalBox> k_distractor_boxes_;
   double k_table_z_ = 0;
   mutable std::mutex k_splits_mutex_;
   mutable std::map<std::string, std::shared_ptr<const LoadedSplit>> k_splits_;  // by split name

@@ -10,6 +10,7 @@
 
 #include "core/error.h"
 #include "envs/mujoco_errors.h"
+#include "envs/splits.h"
 
 namespace fb::envs {
 namespace {
@@ -26,6 +27,56 @@ std::string CameraList(const mjModel* m) {
     names += mj_id2name(m, mjOBJ_CAMERA, i);
   }
   return names.empty() ? "(none)" : names;
+}
+
+// ood-visual (see kVisualFixed in splits.h): overrides an episode carries in d->userdata,
+// applied to the scene after mjv_updateScene so the shared mjModel is never changed.
+void ApplyVisualOverrides(const mjModel* m, const mjData* d, int camera_id, mjvScene* scn) {
+  if (m->nuserdata < kVisualUserdataSize || d->userdata[0] != 1) return;
+  const double* u = d->userdata;
+  const int n = static_cast<int>(u[2]);
+  const double* v = u + 3 + n;
+  const int table = mj_name2id(m, mjOBJ_GEOM, "table_top");
+  for (int g = 0; g < scn->ngeom; ++g) {
+    mjvGeom& geom = scn->geoms[g];
+    if (geom.objtype != mjOBJ_GEOM || geom.objid < 0) continue;
+    const double* rgb = nullptr;
+    if (geom.objid == table) rgb = v;
+    const int body = m->geom_bodyid[geom.objid];
+    for (int i = 0; i < n && rgb == nullptr; ++i) {
+      if (body == static_cast<int>(u[3 + i])) rgb = v + kVisualFixed + 3 * i;
+    }
+    if (rgb == nullptr) continue;
+    for (int c = 0; c < 3; ++c) geom.rgba[c] = static_cast<float>(rgb[c]);
+  }
+  for (int l = 0; l < scn->nlight; ++l) {
+    mjvLight& light = scn->lights[l];
+    if (light.headlight) continue;
+    for (int c = 0; c < 3; ++c) {
+      light.diffuse[c] = static_cast<float>(std::min(1.0, light.diffuse[c] * v[3 + c]));
+      light.pos[c] += static_cast<float>(v[6 + c]);
+    }
+  }
+  if (camera_id != static_cast<int>(u[1])) return;
+  double quat[4] = {1, 0, 0, 0};
+  const double angle = mju_norm3(v + 12);
+  if (angle > 0) {
+    double axis[3];
+    mju_scl3(axis, v + 12, 1 / angle);
+    mju_axisAngle2Quat(quat, axis, angle);
+  }
+  for (mjvGLCamera& cam : scn->camera) {
+    double fwd[3], up[3], out[3];
+    for (int c = 0; c < 3; ++c) {
+      cam.pos[c] += static_cast<float>(v[9 + c]);
+      fwd[c] = cam.forward[c];
+      up[c] = cam.up[c];
+    }
+    mju_rotVecQuat(out, fwd, quat);
+    for (int c = 0; c < 3; ++c) cam.forward[c] = static_cast<float>(out[c]);
+    mju_rotVecQuat(out, up, quat);
+    for (int c = 0; c < 3; ++c) cam.up[c] = static_cast<float>(out[c]);
+  }
 }
 
 }  // namespace
@@ -108,6 +159,7 @@ RgbImage Renderer::Render(const mjModel* m, mjData* d, const std::string& camera
   view.type = mjCAMERA_FIXED;
   view.fixedcamid = camera_id;
   mjv_updateScene(m, d, &k_option_, nullptr, &view, mjCAT_ALL, &k_scene_);
+  ApplyVisualOverrides(m, d, camera_id, &k_scene_);
   const mjrRect viewport{0, 0, width, height};
   mjr_render(viewport, &k_scene_, &k_context_);
 

@@ -31,7 +31,9 @@ class Renderer final {
   // Renders camera `camera` of the current state of (m, d) at width x height, with shadows,
   // reflections, skybox and MSAA off (software GL spends most of its time there). Builds
   // MuJoCo's render context on first use of a model, and again when the model or a larger
-  // size is asked for. d is read only (mjv_updateScene takes it non-const). Throws
+  // size is asked for. An episode's ood-visual overrides (object, table and light colours,
+  // light positions, agent-view camera shift), which Reset puts in d->userdata, are applied to
+  // the mjvScene after mjv_updateScene, never to the shared model. d is read only (mjv_updateScene takes it non-const). Throws
   // fb::InputError for an unknown camera name (listing the model's cameras) or a size
   // outside [1, 4096]; MujocoError when MuJoCo's GL setup fails.
   RgbImage Render(const mjModel* m, mjData* d, const std::string& camera, int width, int height);

@@ -44,9 +44,31 @@ std::string ObjectBodiesXml(const TaskConfig& task) {
   return xml;
 }
 
+const std::vector<DistractorConfig>& Distractors() {
+  static const std::vector<DistractorConfig> kDistractors = {
+      {"distractor_yellow_cylinder", "cylinder", {0.95, 0.82, 0.1, 1}, {2.5, -0.3, 0.025}},
+      {"distractor_purple_block", "block", {0.55, 0.25, 0.72, 1}, {2.5, 0.3, 0.0175}},
+  };
+  return kDistractors;
+}
+
+std::string DistractorBodiesXml() {
+  std::string xml;
+  for (const DistractorConfig& o : Distractors()) {
+    std::string body = ReadObjectFile(o.kind);
+    ReplaceAll(body, "<body name=\"{name}\">",
+               fmt::format("<body name=\"{{name}}\" pos=\"{} {} {}\">", o.park[0], o.park[1], o.park[2]));
+    ReplaceAll(body, "{name}", o.name);
+    ReplaceAll(body, "{rgba}", fmt::format("{} {} {} {}", o.rgba[0], o.rgba[1], o.rgba[2], o.rgba[3]));
+    xml += body;
+    xml += '\n';
+  }
+  return xml;
+}
+
 ModelPtr LoadTaskModel(const EmbodimentSpec& embodiment, const TaskConfig& task) {
   try {
-    return LoadModel(embodiment, ObjectBodiesXml(task));
+    return LoadModel(embodiment, ObjectBodiesXml(task) + DistractorBodiesXml());
   } catch (const InputError& e) {
     throw InputError(fmt::format("task '{}': {}", task.name, e.what()));
   }

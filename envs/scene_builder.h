@@ -2,7 +2,9 @@
 // shapes are the MJCF body fragments in assets/objects/<kind>.xml.
 #pragma once
 
+#include <array>
 #include <string>
+#include <vector>
 
 #include "envs/embodiment_spec.h"
 #include "envs/model_loader.h"
@@ -14,7 +16,25 @@ namespace fb::envs {
 // with its joint "<name>_joint". Throws fb::InputError when an object file cannot be read.
 std::string ObjectBodiesXml(const TaskConfig& task);
 
-// The compiled scene of `task` on `embodiment` (LoadModel with the object bodies). Throws
+// Distractor objects of the ood-distractor split. Design: every task model always contains
+// them (one EnvSpec per (task, embodiment), no API change for callers), parked at rest on the
+// floor behind the agent-view camera (x = 2.5 m, out of every camera's view and the robots'
+// reach) through their XML pos, which is qpos0, so ResetToHome parks them. Splits other than
+// ood-distractor never move them, so their objects, predicates and init-state files are as
+// before; ood-distractor's init-state file records a pose for each (placed on the table, or the
+// park pose when unused). Colours are used by no task object (yellow, purple).
+struct DistractorConfig {
+  std::string name;
+  std::string kind;
+  std::array<double, 4> rgba;
+  std::array<double, 3> park;  // resting on the floor, behind the agent-view camera
+};
+const std::vector<DistractorConfig>& Distractors();
+
+// MJCF <body> elements of Distractors() at their park poses.
+std::string DistractorBodiesXml();
+
+// The compiled scene of `task` on `embodiment` (LoadModel with the object and distractor bodies). Throws
 // fb::InputError naming the task on any load or compile error.
 ModelPtr LoadTaskModel(const EmbodimentSpec& embodiment, const TaskConfig& task);
 

@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <cmath>
 #include <fstream>
+#include <iterator>
 #include <set>
 #include <sstream>
 
@@ -16,6 +17,7 @@
 #include "core/error.h"
 #include "envs/env.h"
 #include "envs/mujoco_errors.h"
+#include "envs/scene_builder.h"
 
 namespace fb::envs {
 namespace {
@@ -62,6 +64,48 @@ double Round(double v) {
 
 bool Inside(double v, const std::vector<double>& range) { return v >= range[0] && v <= range[1]; }
 
+// The fields of SplitConfig that existed before distractors/visual: SplitHash dumps these
+// only, adding the new fields when set, so files of the older splits keep their hash.
+struct SplitCore {
+  SplitConfig* s;
+  template <class V>
+  void Describe(V& v) {
+    v("name", s->name);
+    v("description", s->description);
+    v("placement", s->placement);
+    v("margin", s->margin);
+    v("instructions", s->instructions);
+    v("num_states", s->num_states);
+  }
+};
+
+// Colours no task object uses, for ood-visual.
+constexpr double kHeldOutPalette[][3] = {{0.95, 0.55, 0.1},  {0.95, 0.5, 0.75}, {0.1, 0.8, 0.85},
+                                         {0.5, 0.32, 0.16},  {0.65, 0.9, 0.2},  {0.8, 0.1, 0.8},
+                                         {0.12, 0.12, 0.12}, {0.1, 0.5, 0.5}};
+constexpr int kPaletteSize = static_cast<int>(std::size(kHeldOutPalette));
+
+std::vector<double> SampleVisual(const TaskConfig& task, const SplitConfig& split, int candidate) {
+  Stream st(Fnv1a(fmt::format("visual/{}/{}/{}", task.name, split.name, candidate)));
+  std::vector<double> v;
+  for (int c = 0; c < 3; ++c) v.push_back(Round(st.Uniform(0.35, 0.9)));  // table rgb
+  const double brightness = st.Uniform(0.6, 1.4);
+  for (int c = 0; c < 3; ++c) v.push_back(Round(brightness * st.Uniform(0.85, 1.15)));  // light diffuse x
+  for (int c = 0; c < 3; ++c) v.push_back(Round(st.Uniform(-0.3, 0.3)));    // light shift, m
+  for (int c = 0; c < 3; ++c) v.push_back(Round(st.Uniform(-0.02, 0.02)));  // camera shift, m
+  for (int c = 0; c < 3; ++c) v.push_back(Round(st.Uniform(-0.03, 0.03)));  // camera rotation, rad
+  std::vector<int> order(kPaletteSize);
+  for (int i = 0; i < kPaletteSize; ++i) order[static_cast<size_t>(i)] = i;
+  for (size_t i = 0; i < task.objects.size(); ++i) {  // distinct colours while the palette lasts
+    const size_t left = static_cast<size_t>(kPaletteSize) - i % static_cast<size_t>(kPaletteSize);
+    const size_t pick = i % static_cast<size_t>(kPaletteSize) + st.Next() % left;
+    std::swap(order[i % static_cast<size_t>(kPaletteSize)], order[pick]);
+    const double* rgb = kHeldOutPalette[order[i % static_cast<size_t>(kPaletteSize)]];
+    v.insert(v.end(), rgb, rgb + 3);
+  }
+  return v;
+}
+
 // One candidate: poses (objects x 7) or empty when the objects could not be placed apart.
 std::vector<double> SampleCandidate(const EnvSpec& spec, const SplitConfig& split, int candidate) {
   const TaskConfig& task = spec.task();
@@ -88,6 +132,41 @@ std::vector<double> SampleCandidate(const EnvSpec& spec, const SplitConfig& spli
     placed.push_back({x, y, radius});
     const double z = Round(spec.table_z() - spec.object_box(i).lo[2] + kDropClearance);
     poses.insert(poses.end(), {x, y, z, Round(std::cos(yaw / 2)), 0.0, 0.0, Round(std::sin(yaw / 2))});
+  }
+  if (split.distractors > 0) {
+    // 1..distractors of them in free table space: the box around every task object's
+    // placement range, apart from everything placed; the others stay parked.
+    double lo[2] = {1e9, 1e9}, hi[2] = {-1e9, -1e9};
+    for (const ObjectConfig& o : task.objects) {
+      lo[0] = std::min(lo[0], o.x[0]);
+      hi[0] = std::max(hi[0], o.x[1]);
+      lo[1] = std::min(lo[1], o.y[0]);
+      hi[1] = std::max(hi[1], o.y[1]);
+    }
+    const int count = 1 + static_cast<int>(place.Next() % static_cast<uint64_t>(split.distractors));
+    for (int k = 0; k < spec.num_distractors(); ++k) {
+      const DistractorConfig& dc = Distractors()[static_cast<size_t>(k)];
+      if (k >= count) {
+        poses.insert(poses.end(), {dc.park[0], dc.park[1], dc.park[2], 1.0, 0.0, 0.0, 0.0});
+        continue;
+      }
+      const double radius = FootprintRadius(spec.distractor_box(k));
+      double x = 0, y = 0, yaw = 0;
+      bool ok = false;
+      for (int attempt = 0; attempt < kPlacementAttempts && !ok; ++attempt) {
+        x = Round(place.Uniform(lo[0], hi[0]));
+        y = Round(place.Uniform(lo[1], hi[1]));
+        yaw = place.Uniform(-0.785, 0.785);
+        ok = true;
+        for (const auto& p : placed) {
+          if (std::hypot(x - p[0], y - p[1]) < radius + p[2] + task.min_separation) ok = false;
+        }
+      }
+      if (!ok) return {};
+      placed.push_back({x, y, radius});
+      const double z = Round(spec.table_z() - spec.distractor_box(k).lo[2] + kDropClearance);
+      poses.insert(poses.end(), {x, y, z, Round(std::cos(yaw / 2)), 0.0, 0.0, Round(std::sin(yaw / 2))});
+    }
   }
   return poses;
 }
@@ -136,7 +215,22 @@ std::string TaskPlacementHash(const TaskConfig& task) {
   return config::HashText(text);
 }
 
-std::string SplitHash(const SplitConfig& split) { return config::HashText(config::Dump(split)); }
+std::string SplitHash(const SplitConfig& split) {
+  SplitConfig copy = split;
+  std::string text = config::Dump(SplitCore{&copy});
+  if (split.distractors != 0) text += fmt::format("distractors: {}\n", split.distractors);
+  if (split.visual != "none") text += fmt::format("visual: {}\n", split.visual);
+  return config::HashText(text);
+}
+
+std::vector<std::string> SplitObjectNames(const TaskConfig& task, const SplitConfig& split) {
+  std::vector<std::string> names;
+  for (const ObjectConfig& o : task.objects) names.push_back(o.name);
+  if (split.distractors > 0) {
+    for (const DistractorConfig& d : Distractors()) names.push_back(d.name);
+  }
+  return names;
+}
 
 std::filesystem::path InitStatePath(const std::string& suite, const std::string& task, const std::string& split) {
   return AssetsDir() / "init_states" / suite / task / (split + ".json");
@@ -170,6 +264,7 @@ InitStates LoadInitStates(const std::filesystem::path& path) {
     s.split_hash = j.at("split_hash").get<std::string>();
     s.objects = j.at("objects").get<std::vector<std::string>>();
     s.states = j.at("states").get<std::vector<std::vector<double>>>();
+    if (j.contains("visual")) s.visual = j.at("visual").get<std::vector<std::vector<double>>>();
   } catch (const nlohmann::json::exception& e) {
     throw InputError(fmt::format("{}: not a valid initial-state file: {}", path.string(), e.what()));
   }
@@ -178,6 +273,10 @@ InitStates LoadInitStates(const std::filesystem::path& path) {
       throw InputError(fmt::format("{}: states[{}] has {} values, expected {} (7 per object)", path.string(), i,
                                    s.states[i].size(), 7 * s.objects.size()));
     }
+  }
+  if (!s.visual.empty() && s.visual.size() != s.states.size()) {
+    throw InputError(fmt::format("{}: {} visual entries for {} states", path.string(), s.visual.size(),
+                                 s.states.size()));
   }
   return s;
 }
@@ -196,18 +295,49 @@ void CheckInitStatesMatch(const InitStates& s, const TaskConfig& task, const Spl
     Stale(s, fmt::format("was generated for another definition of split '{}' (file split_hash {}, current {})",
                          split.name, s.split_hash, SplitHash(split)));
   }
-  std::vector<std::string> names;
-  for (const ObjectConfig& o : task.objects) names.push_back(o.name);
+  const std::vector<std::string> names = SplitObjectNames(task, split);
   if (s.objects != names) {
     Stale(s, fmt::format("objects [{}] differ from the task's [{}]", fmt::join(s.objects, ", "),
                          fmt::join(names, ", ")));
   }
+  const bool visual = split.visual != "none";
+  if (visual != !s.visual.empty()) Stale(s, visual ? "has no visual overrides" : "has unexpected visual overrides");
+  for (const auto& v : s.visual) {
+    if (v.size() != kVisualFixed + 3 * task.objects.size()) Stale(s, "visual entries have the wrong size");
+  }
+}
+
+void ApplyVisual(const EnvSpec& spec, const std::vector<double>& visual, mjData* d) {
+  const mjModel* m = spec.model();
+  if (m->nuserdata < kVisualUserdataSize) {
+    throw InputError(fmt::format("the scene has nuserdata {}, ood-visual needs {} (assets/scenes/tabletop.xml)",
+                                 m->nuserdata, kVisualUserdataSize));
+  }
+  double* u = d->userdata;
+  std::fill_n(u, kVisualUserdataSize, 0.0);
+  if (visual.empty()) return;
+  const int n = spec.num_objects();
+  if (n > kVisualMaxObjects || visual.size() != static_cast<size_t>(kVisualFixed + 3 * n)) {
+    throw InputError(fmt::format("visual overrides: {} values for {} objects (at most {})", visual.size(), n,
+                                 kVisualMaxObjects));
+  }
+  u[0] = 1;
+  u[1] = mj_name2id(m, mjOBJ_CAMERA, "agentview");
+  u[2] = n;
+  for (int i = 0; i < n; ++i) u[3 + i] = spec.object_body(i);
+  std::copy(visual.begin(), visual.end(), u + 3 + n);
 }
 
 void ApplyObjectPoses(const EnvSpec& spec, const std::vector<double>& poses, double* qpos, double* qvel) {
   for (int i = 0; i < spec.num_objects(); ++i) {
     std::copy_n(poses.begin() + 7 * i, 7, qpos + spec.object_qpos_adr(i));
     std::fill_n(qvel + spec.object_dof_adr(i), 6, 0.0);
+  }
+  if (poses.size() == 7 * static_cast<size_t>(spec.num_objects() + spec.num_distractors())) {
+    for (int k = 0; k < spec.num_distractors(); ++k) {
+      std::copy_n(poses.begin() + 7 * (spec.num_objects() + k), 7, qpos + spec.distractor_qpos_adr(k));
+      std::fill_n(qvel + spec.distractor_dof_adr(k), 6, 0.0);
+    }
   }
 }
 
@@ -219,7 +349,8 @@ InitStates GenerateInitStates(const EnvSpec& spec, const SplitConfig& split) {
   out.split = split.name;
   out.task_hash = TaskPlacementHash(task);
   out.split_hash = SplitHash(split);
-  for (const ObjectConfig& o : task.objects) out.objects.push_back(o.name);
+  out.objects = SplitObjectNames(task, split);
+  const int placed_objects = static_cast<int>(out.objects.size());
 
   const mjModel* m = spec.model();
   const int table = mj_name2id(m, mjOBJ_GEOM, "table_top");
@@ -234,8 +365,10 @@ InitStates GenerateInitStates(const EnvSpec& spec, const SplitConfig& split) {
     std::vector<double> poses = SampleCandidate(spec, split, candidate);
     if (poses.empty() || seen.count(poses)) continue;
     bool ok = true;
-    for (int i = 0; i < spec.num_objects() && ok; ++i) {  // footprint on the table
-      const double r = FootprintRadius(spec.object_box(i));
+    for (int i = 0; i < placed_objects && ok; ++i) {  // footprint on the table (parked ones aside)
+      if (i >= spec.num_objects() && poses[7 * i] > tpos[0] + tsize[0]) continue;
+      const double r = FootprintRadius(i < spec.num_objects() ? spec.object_box(i)
+                                                              : spec.distractor_box(i - spec.num_objects()));
       ok = std::abs(poses[7 * i] - tpos[0]) + r <= tsize[0] && std::abs(poses[7 * i + 1] - tpos[1]) + r <= tsize[1];
     }
     if (!ok) continue;
@@ -244,14 +377,16 @@ InitStates GenerateInitStates(const EnvSpec& spec, const SplitConfig& split) {
     mj_forward(m, d);
     for (int s = 0; s < task.settle_steps * spec.substeps(); ++s) mj_step(m, d);
     ok = DataWarningCount(d) == 0;
-    for (int i = 0; i < spec.num_objects() && ok; ++i) {  // settles in place
-      const double* q = d->qpos + spec.object_qpos_adr(i);
+    for (int i = 0; i < placed_objects && ok; ++i) {  // settles in place
+      const double* q = d->qpos + (i < spec.num_objects() ? spec.object_qpos_adr(i)
+                                                          : spec.distractor_qpos_adr(i - spec.num_objects()));
       const double* p = poses.data() + 7 * i;
       ok = std::isfinite(q[0]) && std::hypot(q[0] - p[0], q[1] - p[1], q[2] - p[2]) <= kMaxSettleMotion;
     }
     if (!ok) continue;
     seen.insert(poses);
     out.states.push_back(std::move(poses));
+    if (split.visual != "none") out.visual.push_back(SampleVisual(task, split, candidate));
   }
   if (static_cast<int>(out.states.size()) < split.num_states) {
     throw InputError(fmt::format("task '{}' split '{}': only {} of {} initial states passed the checks after {} "
@@ -266,17 +401,25 @@ std::string InitStatesToJson(const InitStates& s) {
   text += fmt::format(
       "\"comment\": \"Initial states of {}/{} split {}: generated by `{}` (format {}, generator {}); do not edit. "
       "Each state: per object x y z qw qx qy qz (world metres), settled in place. Regenerate after changing the "
-      "task's objects, min_separation or settle_steps, or the split.\",\n",
-      s.suite, s.task, s.split, RegenerateCommand(s.suite), s.format_version, s.generator_version);
+      "task's objects, min_separation or settle_steps, or the split.{}\",\n",
+      s.suite, s.task, s.split, RegenerateCommand(s.suite), s.format_version, s.generator_version,
+      s.visual.empty() ? "" : " \\\"visual\\\": per state the renderer-only overrides (layout: kVisualFixed in envs/splits.h).");
   const nlohmann::json objects = s.objects;
   text += fmt::format(
       "\"format_version\": {},\n\"generator_version\": {},\n\"suite\": \"{}\",\n\"task\": \"{}\",\n\"split\": "
       "\"{}\",\n\"task_hash\": \"{}\",\n\"split_hash\": \"{}\",\n\"objects\": {},\n\"states\": [\n",
       s.format_version, s.generator_version, s.suite, s.task, s.split, s.task_hash, s.split_hash, objects.dump());
-  for (size_t i = 0; i < s.states.size(); ++i) {
-    std::vector<std::string> values;
-    for (double v : s.states[i]) values.push_back(fmt::format("{}", Round(v)));
-    text += fmt::format("[{}]{}\n", fmt::join(values, ","), i + 1 < s.states.size() ? "," : "");
+  const auto rows = [&text](const std::vector<std::vector<double>>& table) {
+    for (size_t i = 0; i < table.size(); ++i) {
+      std::vector<std::string> values;
+      for (double v : table[i]) values.push_back(fmt::format("{}", Round(v)));
+      text += fmt::format("[{}]{}\n", fmt::join(values, ","), i + 1 < table.size() ? "," : "");
+    }
+  };
+  rows(s.states);
+  if (!s.visual.empty()) {  // ood-visual; see kVisualFixed in splits.h for the layout
+    text += "],\n\"visual\": [\n";
+    rows(s.visual);
   }
   text += "]\n}\n";
   return text;

@@ -16,6 +16,8 @@
 #include <string_view>
 #include <vector>
 
+#include <mujoco/mujoco.h>
+
 #include "core/config/schema.h"
 #include "envs/task_spec.h"
 
@@ -30,6 +32,8 @@ struct SplitConfig {
   double margin{};           // metres each training region is enlarged by (outside_train_regions)
   std::string instructions;  // instructions | heldout_instructions: the task field templates come from
   int num_states{};          // initial states generated per task
+  int distractors = 0;       // ood-distractor: up to this many Distractors() placed per state (1..n)
+  std::string visual = "none";  // none | randomized: per-state colours, lights, table, camera shift
   template <class V>
   void Describe(V& v) {
     v("name", name, config::NonEmpty{});
@@ -38,6 +42,8 @@ struct SplitConfig {
     v("margin", margin, config::Range{0.0, 0.5});
     v("instructions", instructions, config::OneOf{"instructions", "heldout_instructions"});
     v("num_states", num_states, config::Range{1, 100000});
+    v("distractors", distractors, config::Range{0, 2}, config::Optional{});
+    v("visual", visual, config::OneOf{"none", "randomized"}, config::Optional{});
   }
 };
 
@@ -55,6 +61,22 @@ const std::vector<std::string>& SplitInstructions(const TaskConfig& task, const 
 inline constexpr int kInitStateFormatVersion = 1;
 inline constexpr int kInitStateGeneratorVersion = 1;
 
+// ood-visual: a state's visual overrides, applied by the renderer only (physics unchanged).
+// Layout of one state's `visual` vector (all world frame):
+//   [0..2] table rgb, [3..5] light diffuse multiplier (every model light), [6..8] light
+//   position shift (m), [9..11] agent-view camera position shift (m), [12..14] agent-view
+//   camera rotation (axis-angle, rad), then rgb of each task object in task order.
+// The design: mjModel is shared and immutable across workers, so Reset copies the episode's
+// overrides into its own mjData::userdata (nuserdata = kVisualUserdataSize, declared in
+// assets/scenes/tabletop.xml), and Renderer::Render edits the mjvScene's geoms, lights and
+// camera after mjv_updateScene. So every caller of Renderer::Render gets them, nothing shared
+// is mutated, and an episode's images stay a pure function of its EpisodeId.
+inline constexpr int kVisualFixed = 15;
+inline constexpr int kVisualUserdataSize = 64;
+// userdata: [0] 1 when active, [1] agent-view camera id, [2] n objects, [3..3+n) their body
+// ids, then the visual vector (kVisualFixed + 3 n values).
+inline constexpr int kVisualMaxObjects = (kVisualUserdataSize - 3 - kVisualFixed) / 4;
+
 // Hash of what initial states depend on in a task: its objects (names, kinds, placement
 // ranges), min_separation and settle_steps. Instructions, predicates and limits are not part
 // of it.
@@ -69,6 +91,8 @@ struct InitStates {
   std::string split_hash;  // SplitHash at generation
   std::vector<std::string> objects;         // task object order
   std::vector<std::vector<double>> states;  // (states) x (objects x 7): pos xyz, quat wxyz
+  // ood-visual only, else empty: (states) x (kVisualFixed + 3 x task objects), see above.
+  std::vector<std::vector<double>> visual;
   std::filesystem::path path;               // where it was loaded from (empty when generated)
 };
 
@@ -97,7 +121,15 @@ std::string InitStatesToJson(const InitStates& states);
 // Writes InitStatesToJson to InitStatePath atomically; returns the path.
 std::filesystem::path WriteInitStates(const InitStates& states);
 
-// Places object i at pose[7 * i ...] in `d` (qpos), zeroing its velocity.
+// Places object i at pose[7 * i ...] in `d` (qpos), zeroing its velocity; when `poses` also
+// holds the distractors (ood-distractor), places them after the task objects.
 void ApplyObjectPoses(const EnvSpec& spec, const std::vector<double>& poses, double* qpos, double* qvel);
+
+// Writes `visual` (one state's vector, or empty to clear) into d->userdata for the renderer.
+void ApplyVisual(const EnvSpec& spec, const std::vector<double>& visual, mjData* d);
+
+// Object names an init-state file of `split` lists: the task's, then Distractors() for a
+// split with distractors.
+std::vector<std::string> SplitObjectNames(const TaskConfig& task, const SplitConfig& split);
 
 }  // namespace fb::envs
