@@ -63,5 +63,6 @@ void RegisterTokenizerCommand(CLI::App& app, Dispatch& dispatch);
 void RegisterListCommand(CLI::App& app, Dispatch& dispatch);
 void RegisterRenderCommand(CLI::App& app, Dispatch& dispatch);
 void RegisterSplitsCommand(CLI::App& app, Dispatch& dispatch);
+void RegisterEvalCommand(CLI::App& app, Dispatch& dispatch);
 
 }  // namespace fb::apps

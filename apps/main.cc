@@ -28,6 +28,7 @@ int main(int argc, char** argv) {
   apps::RegisterListCommand(app, dispatch);
   apps::RegisterRenderCommand(app, dispatch);
   apps::RegisterSplitsCommand(app, dispatch);
+  apps::RegisterEvalCommand(app, dispatch);
 
   try {
     app.parse(argc, argv);

@@ -1,0 +1,50 @@
+// The run spec of `fasterbench eval` (defaults: configs/eval.yaml): one policy over a suite's
+// tasks x splits x embodiments x init indices.
+#pragma once
+
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include "core/config/schema.h"
+
+namespace fb::eval {
+
+struct PolicySpec {
+  std::string name;        // a registered policy (policies/registry.h)
+  config::Subtree params;  // layered over the policy's defaults
+  template <class V>
+  void Describe(V& v) {
+    v("name", name, config::NonEmpty{});
+    v("params", params, config::Optional{});
+  }
+};
+
+struct EvalConfig {
+  PolicySpec policy;
+  std::string suite;
+  std::vector<std::string> tasks;        // empty = every task of the suite
+  std::vector<std::string> splits;       // configs/splits/ names
+  std::vector<std::string> embodiments;  // empty = the suite's embodiments
+  std::vector<int> init_indices;         // initial states per (task, split)
+  int64_t seed = 0;                      // episode seed = seed + init_index
+  std::string out;                       // output directory
+  int replan_interval = 0;               // actions executed per chunk; 0 = whole chunk
+  template <class V>
+  void Describe(V& v) {
+    v("policy", policy);
+    v("suite", suite, config::NonEmpty{});
+    v("tasks", tasks);
+    v("splits", splits, config::NonEmpty{});
+    v("embodiments", embodiments);
+    v("init_indices", init_indices, config::NonEmpty{});
+    v("seed", seed, config::Range{int64_t{0}, int64_t{1} << 62});
+    v("out", out, config::NonEmpty{});
+    v("replan_interval", replan_interval, config::Range{0, 100000});
+  }
+  // Negative or repeated init indices, repeated tasks/splits/embodiments; throws
+  // fb::InputError quoting the value.
+  void Validate() const;
+};
+
+}  // namespace fb::eval

@@ -1,0 +1,75 @@
+// The policy interface every evaluated policy implements: reset with the episode identity,
+// then act on observations, returning a chunk of actions plus per-call metrics. The harness
+// (eval/episode_runner.h) executes `replan_interval` actions of each chunk before asking again.
+//
+// Policies run against one EnvSpec at a time: the runner calls Attach before each episode's
+// Reset. Only privileged policies (the scripted expert) read the attached EpisodeState; all
+// others see the world through the Observation alone.
+#pragma once
+
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include "envs/env.h"
+
+namespace fb::policies {
+
+// What one Act call cost, split the way an autoregressive VLA spends it.
+struct CallMetrics {
+  double encode_s = 0;      // observation encoding (images, proprio, prompt), seconds
+  double generate_s = 0;    // token generation / forward passes, seconds
+  double detokenize_s = 0;  // tokens -> actions, seconds
+  int64_t tokens = 0;       // tokens generated
+  int forward_passes = 0;   // model forward passes
+  int decode_failures = 0;  // chunks whose tokens did not decode (replaced by the fallback)
+};
+
+// A chunk of actions: `steps` rows of `action_dim` values, row-major.
+struct ActionChunk {
+  std::vector<double> actions;  // (steps x action_dim)
+  int steps = 0;
+  int action_dim = 0;
+  CallMetrics metrics;
+};
+
+class Policy {
+ public:
+  virtual ~Policy() = default;
+  Policy(const Policy&) = delete;
+  Policy& operator=(const Policy&) = delete;
+
+  // The registered name ("scripted_expert", "random", "zero").
+  const std::string& name() const { return k_name_; }
+
+  // Binds the policy to `spec` and the worker's `state` for the episodes that follow; both
+  // must outlive those episodes. Throws fb::InputError when the policy cannot run on spec
+  // (e.g. the scripted expert on a task without an expert plan).
+  void Attach(const envs::EnvSpec& spec, const envs::EpisodeState& state) { DoAttach(spec, state); }
+
+  // Starts episode `id` (called after envs::Reset). Throws fb::InputError when not attached.
+  void Reset(const envs::EpisodeId& id) { DoReset(id); }
+
+  // The next chunk of actions for `observation`. May throw; the runner turns any exception
+  // or malformed chunk into an episode failure.
+  ActionChunk Act(const envs::Observation& observation) { return DoAct(observation); }
+
+  // Which observation parts the policy reads; images cost rendering time, so none by default.
+  virtual envs::ObservationOptions observation_options() const;
+
+ protected:
+  explicit Policy(std::string name) : k_name_(std::move(name)) {}
+
+ private:
+  virtual void DoAttach(const envs::EnvSpec& spec, const envs::EpisodeState& state) = 0;
+  virtual void DoReset(const envs::EpisodeId& id) = 0;
+  virtual ActionChunk DoAct(const envs::Observation& observation) = 0;
+
+  std::string k_name_;
+};
+
+// A stable 64-bit hash of an episode identity (FNV-1a over EpisodeId::ToString()), for
+// policies whose randomness must depend on the episode alone.
+uint64_t EpisodeHash(const envs::EpisodeId& id);
+
+}  // namespace fb::policies
