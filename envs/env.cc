@@ -8,39 +8,13 @@
 #include <fmt/ranges.h>
 
 #include "core/error.h"
+#include "core/fnv1a.h"
+#include "core/split_mix64.h"
 #include "envs/mujoco_errors.h"
 #include "envs/scene_builder.h"
 
 namespace fb::envs {
 namespace {
-
-uint64_t Fnv1a(const std::string& text) {
-  uint64_t h = 1469598103934665603ull;
-  for (unsigned char c : text) {
-    h ^= c;
-    h *= 1099511628211ull;
-  }
-  return h;
-}
-
-// SplitMix64: a tiny, portable, well-mixed stream; the same on every platform and compiler.
-class Stream final {
- public:
-  explicit Stream(uint64_t seed) : k_state_(seed) {}
-  uint64_t Next() {
-    uint64_t z = (k_state_ += 0x9e3779b97f4a7c15ull);
-    z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ull;
-    z = (z ^ (z >> 27)) * 0x94d049bb133111ebull;
-    return z ^ (z >> 31);
-  }
-  double Uniform(double lo, double hi) {
-    const double u = static_cast<double>(Next() >> 11) * 0x1.0p-53;
-    return lo + (hi - lo) * u;
-  }
-
- private:
-  uint64_t k_state_;
-};
 
 std::string FillTemplate(const std::string& text, const TaskConfig& task) {
   std::string out;
@@ -177,7 +151,7 @@ void Reset(const EnvSpec& spec, const EpisodeId& id, EpisodeState& state) {
   ResetToHome(spec.embodiment(), m, d);  // mj_resetData first: no memory of earlier episodes
 
   // Robot: home plus seed noise.
-  Stream noise(Fnv1a(fmt::format("seed/{}", id.seed)));
+  SplitMix64 noise(Fnv1a64(fmt::format("seed/{}", id.seed), kEpisodeSeedBasis));
   for (const ArmIds& arm : spec.controller().arms()) {
     for (size_t j = 0; j < arm.qpos_adr.size(); ++j) {
       const double q = std::clamp(d->qpos[arm.qpos_adr[j]] + noise.Uniform(-1, 1) * spec.options().joint_noise,
@@ -202,7 +176,9 @@ void Reset(const EnvSpec& spec, const EpisodeId& id, EpisodeState& state) {
   spec.predicate().ResetState(d, state.predicate);
   const std::vector<std::string>& templates = SplitInstructions(task, loaded->config);
   const std::string& text =
-      templates[Fnv1a(fmt::format("instruction/{}/{}/{}", task.name, id.split, id.init_index)) % templates.size()];
+      templates[Fnv1a64(fmt::format("instruction/{}/{}/{}", task.name, id.split, id.init_index),
+                        kEpisodeSeedBasis) %
+                templates.size()];
   state.instruction = FillTemplate(text, task);
   state.id = id;
   state.step = 0;

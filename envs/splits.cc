@@ -15,6 +15,8 @@
 #include "core/config/builtin_configs.h"
 #include "core/config/document.h"
 #include "core/error.h"
+#include "core/fnv1a.h"
+#include "core/split_mix64.h"
 #include "envs/env.h"
 #include "envs/mujoco_errors.h"
 #include "envs/scene_builder.h"
@@ -28,34 +30,6 @@ constexpr int kCandidatesPerState = 20;      // give up after num_states * this 
 constexpr double kDropClearance = 0.001;     // m between an object's bottom and the table
 constexpr double kMaxSettleMotion = 0.005;   // m an object may move while settling
 constexpr double kRound = 1e6;               // positions and quaternions rounded to 1e-6
-
-uint64_t Fnv1a(const std::string& text) {
-  uint64_t h = 1469598103934665603ull;
-  for (unsigned char c : text) {
-    h ^= c;
-    h *= 1099511628211ull;
-  }
-  return h;
-}
-
-// SplitMix64, identical to the stream env.cc used for placements before the files existed.
-class Stream final {
- public:
-  explicit Stream(uint64_t seed) : k_state_(seed) {}
-  uint64_t Next() {
-    uint64_t z = (k_state_ += 0x9e3779b97f4a7c15ull);
-    z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ull;
-    z = (z ^ (z >> 27)) * 0x94d049bb133111ebull;
-    return z ^ (z >> 31);
-  }
-  double Uniform(double lo, double hi) {
-    const double u = static_cast<double>(Next() >> 11) * 0x1.0p-53;
-    return lo + (hi - lo) * u;
-  }
-
- private:
-  uint64_t k_state_;
-};
 
 double Round(double v) {
   const double r = std::round(v * kRound) / kRound;
@@ -86,7 +60,7 @@ constexpr double kHeldOutPalette[][3] = {{0.95, 0.55, 0.1},  {0.95, 0.5, 0.75}, 
 constexpr int kPaletteSize = static_cast<int>(std::size(kHeldOutPalette));
 
 std::vector<double> SampleVisual(const TaskConfig& task, const SplitConfig& split, int candidate) {
-  Stream st(Fnv1a(fmt::format("visual/{}/{}/{}", task.name, split.name, candidate)));
+  SplitMix64 st(Fnv1a64(fmt::format("visual/{}/{}/{}", task.name, split.name, candidate), kEpisodeSeedBasis));
   std::vector<double> v;
   for (int c = 0; c < 3; ++c) v.push_back(Round(st.Uniform(0.35, 0.9)));  // table rgb
   const double brightness = st.Uniform(0.6, 1.4);
@@ -109,7 +83,7 @@ std::vector<double> SampleVisual(const TaskConfig& task, const SplitConfig& spli
 // One candidate: poses (objects x 7) or empty when the objects could not be placed apart.
 std::vector<double> SampleCandidate(const EnvSpec& spec, const SplitConfig& split, int candidate) {
   const TaskConfig& task = spec.task();
-  Stream place(Fnv1a(fmt::format("{}/{}/{}", task.name, split.name, candidate)));
+  SplitMix64 place(Fnv1a64(fmt::format("{}/{}/{}", task.name, split.name, candidate), kEpisodeSeedBasis));
   const bool outside = split.placement == "outside_train_regions";
   const double mg = outside ? split.margin : 0.0;
   std::vector<std::array<double, 3>> placed;  // x, y, footprint radius

@@ -1,5 +1,7 @@
 #include "policies/policy.h"
 
+#include "core/fnv1a.h"
+
 namespace fb::policies {
 
 envs::ObservationOptions Policy::observation_options() const {
@@ -9,13 +11,6 @@ envs::ObservationOptions Policy::observation_options() const {
   return options;
 }
 
-uint64_t EpisodeHash(const envs::EpisodeId& id) {
-  uint64_t hash = 1469598103934665603ULL;
-  for (const unsigned char c : id.ToString()) {
-    hash ^= c;
-    hash *= 1099511628211ULL;
-  }
-  return hash;
-}
+uint64_t EpisodeHash(const envs::EpisodeId& id) { return Fnv1a64(id.ToString(), kEpisodeSeedBasis); }
 
 }  // namespace fb::policies

@@ -1,5 +1,7 @@
 #include "core/config/schema.h"
 
+#include "core/fnv1a.h"
+
 #include <cinttypes>
 #include <cstdio>
 
@@ -90,11 +92,7 @@ void RejectUnknownKeys(const YAML::Node& map, const Document& doc, const std::st
 }
 
 std::string HashText(const std::string& text) {
-  uint64_t hash = 14695981039346656037ull;
-  for (unsigned char c : text) {
-    hash ^= c;
-    hash *= 1099511628211ull;
-  }
+  const uint64_t hash = Fnv1a64(text);
   char buffer[32];
   std::snprintf(buffer, sizeof(buffer), "fnv1a64:%016" PRIx64, hash);
   return buffer;

@@ -6,11 +6,11 @@
 #include <cstdint>
 #include <random>
 
+#include "core/split_mix64.h"
+
 namespace fb::data {
 
-// SplitMix64's finaliser: spreads nearby seeds (seed, seed + 1) over the whole state
-// before they seed an engine.
-uint64_t MixSeed(uint64_t value);
+using fb::MixSeed;  // core/split_mix64.h
 
 // Copyable: a copy continues the same stream independently.
 class PortableRandom final {

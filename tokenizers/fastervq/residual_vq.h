@@ -9,7 +9,7 @@
 
 #include <torch/torch.h>
 
-#include "tokenizers/fastervq/split_mix64.h"
+#include "core/split_mix64.h"
 
 namespace fb::tokenizers {
 

@@ -7,7 +7,7 @@
 
 #include "core/action_chunks.h"
 #include "tokenizers/fastervq/fastervq_config.h"
-#include "tokenizers/fastervq/split_mix64.h"
+#include "core/split_mix64.h"
 
 namespace fb::tokenizers::testing {
 
