@@ -39,63 +39,98 @@ double Distance3(const double a[3], const double b[3]) {
 }  // namespace
 
 ScriptedExpert::ScriptedExpert(const EnvSpec& spec, ExpertOptions options) : k_options_(options) {
-  if (spec.task().expert.empty()) {
-    throw InputError(fmt::format("task '{}' has no expert plan (expert: [{{pick: .., place: ..}}])", spec.task().name));
-  }
-  if (spec.embodiment().num_arms() != 1) {
-    throw InputError(fmt::format("the pick-and-place expert drives one arm; embodiment '{}' has {}",
-                                 spec.embodiment().name(), spec.embodiment().num_arms()));
+  const TaskConfig& task = spec.task();
+  if (task.expert.empty()) {
+    throw InputError(fmt::format("task '{}' has no expert plan (expert: [{{pick: .., place: ..}}])", task.name));
   }
   if (spec.controller().space() != ActionSpace::kDeltaEef) {
     throw InputError("the scripted expert acts in the delta_eef action space");
   }
+  const int arms = spec.embodiment().num_arms();
+  k_plans_.resize(static_cast<size_t>(arms));
+  for (size_t i = 0; i < task.expert.size(); ++i) {
+    const int arm = task.expert[i].arm;
+    if (arm >= arms) {
+      throw InputError(fmt::format("task '{}': expert step {} uses arm {}, but embodiment '{}' has {} arm(s)",
+                                   task.name, i, arm, spec.embodiment().name(), arms));
+    }
+    k_plans_[static_cast<size_t>(arm)].push_back(static_cast<int>(i));
+  }
+  const mjModel* m = spec.model();
+  for (int i = 0; i < spec.num_objects(); ++i) {
+    const int body = spec.object_body(i);
+    k_align_.push_back(m->body_geomnum[body] == 1 && m->geom_type[m->body_geomadr[body]] == mjGEOM_BOX);
+  }
+}
+
+const ExpertStepConfig& ScriptedExpert::Step(const EnvSpec& spec, int arm, int plan_step) const {
+  return spec.task().expert[static_cast<size_t>(k_plans_[static_cast<size_t>(arm)][static_cast<size_t>(plan_step)])];
 }
 
 void ScriptedExpert::Reset(const EnvSpec& spec, const EpisodeState& episode, ExpertState& expert) const {
   const mjModel* m = spec.model();
   const mjData* d = episode.data.get();
-  expert = ExpertState{};
-  const ArmConfig& arm = spec.embodiment().arm(0);
-  const int site = spec.controller().arms()[0].eef_site;
-  const mjtNum* eef = d->site_xpos + 3 * site;
-  const mjtNum* r = d->site_xmat + 9 * site;
-  int bodies[2];
-  double tip = 0;
-  for (int f = 0; f < 2; ++f) {
-    const int joint = mj_name2id(m, mjOBJ_JOINT, arm.finger_joints[static_cast<size_t>(f)].c_str());
-    bodies[f] = m->jnt_bodyid[joint];
-    double lo, hi;
-    WorldZRange(d, bodies[f], BodyLocalBox(m, bodies[f]), &lo, &hi);
-    tip = f == 0 ? lo : std::min(tip, lo);
+  expert.arms.assign(k_plans_.size(), ArmExpertState{});
+  for (int a = 0; a < static_cast<int>(k_plans_.size()); ++a) {
+    ArmExpertState& state = expert.arms[static_cast<size_t>(a)];
+    const ArmConfig& arm = spec.embodiment().arm(a);
+    const int site = spec.controller().arms()[static_cast<size_t>(a)].eef_site;
+    const mjtNum* eef = d->site_xpos + 3 * site;
+    const mjtNum* r = d->site_xmat + 9 * site;
+    int bodies[2];
+    double tip = 0;
+    for (int f = 0; f < 2; ++f) {
+      const int joint = mj_name2id(m, mjOBJ_JOINT, arm.finger_joints[static_cast<size_t>(f)].c_str());
+      bodies[f] = m->jnt_bodyid[joint];
+      double lo, hi;
+      WorldZRange(d, bodies[f], BodyLocalBox(m, bodies[f]), &lo, &hi);
+      tip = f == 0 ? lo : std::min(tip, lo);
+    }
+    state.tip_offset = tip - eef[2];
+    double world[3];
+    mju_sub3(world, d->xpos + 3 * bodies[0], d->xpos + 3 * bodies[1]);
+    mju_mulMatTVec(state.closing_axis, r, world, 3, 3);  // into the site frame
+    mju_normalize3(state.closing_axis);
+    if (!k_plans_[static_cast<size_t>(a)].empty()) {
+      state.initial_bottom = Bottom(spec, d, spec.object_index(Step(spec, a, 0).pick));
+    }
   }
-  expert.tip_offset = tip - eef[2];
-  double world[3];
-  mju_sub3(world, d->xpos + 3 * bodies[0], d->xpos + 3 * bodies[1]);
-  mju_mulMatTVec(expert.closing_axis, r, world, 3, 3);  // into the site frame
-  mju_normalize3(expert.closing_axis);
-  const int pick = spec.object_index(spec.task().expert[0].pick);
-  expert.initial_bottom = Bottom(spec, d, pick);
 }
 
-bool ScriptedExpert::Finished(const EnvSpec& spec, const ExpertState& expert) const {
-  return expert.plan_step >= static_cast<int>(spec.task().expert.size()) || expert.phase == kDone;
+bool ScriptedExpert::ArmFinished(int arm, const ArmExpertState& expert) const {
+  return expert.plan_step >= static_cast<int>(k_plans_[static_cast<size_t>(arm)].size()) || expert.phase == kDone;
+}
+
+bool ScriptedExpert::Finished(const EnvSpec&, const ExpertState& expert) const {
+  for (int a = 0; a < static_cast<int>(expert.arms.size()); ++a) {
+    if (!ArmFinished(a, expert.arms[static_cast<size_t>(a)])) return false;
+  }
+  return true;
 }
 
 std::vector<double> ScriptedExpert::Act(const EnvSpec& spec, const EpisodeState& episode, ExpertState& expert) const {
+  std::vector<double> action(static_cast<size_t>(spec.action_dim()), 0.0);
+  for (int a = 0; a < static_cast<int>(expert.arms.size()); ++a) {
+    ActArm(spec, episode, a, expert.arms[static_cast<size_t>(a)], action.data() + 7 * a);
+  }
+  return action;
+}
+
+void ScriptedExpert::ActArm(const EnvSpec& spec, const EpisodeState& episode, int arm, ArmExpertState& expert,
+                            double* action) const {
   const ExpertOptions& o = k_options_;
   const mjData* d = episode.data.get();
   const double max_t = spec.embodiment().config().action.max_translation;
   const double max_r = spec.embodiment().config().action.max_rotation;
-  std::vector<double> action(static_cast<size_t>(spec.action_dim()), 0.0);
   action[6] = -1.0;
-  if (Finished(spec, expert)) return action;
+  if (ArmFinished(arm, expert)) return;
 
-  const ExpertStepConfig& step = spec.task().expert[static_cast<size_t>(expert.plan_step)];
+  const ExpertStepConfig& step = Step(spec, arm, expert.plan_step);
   const int pick = spec.object_index(step.pick);
   const int place = spec.object_index(step.place);
-  const ArmTarget& target = episode.controller.targets[0];
+  const ArmTarget& target = episode.controller.targets[static_cast<size_t>(arm)];
   double eef[3], eef_quat[4];
-  spec.controller().EefPose(d, 0, eef, eef_quat);
+  spec.controller().EefPose(d, arm, eef, eef_quat);
   const double* obj = d->xpos + 3 * spec.object_body(pick);
   const double* dst = d->xpos + 3 * spec.object_body(place);
   const double obj_bottom = Bottom(spec, d, pick);
@@ -168,9 +203,8 @@ std::vector<double> ScriptedExpert::Act(const EnvSpec& spec, const EpisodeState&
         ++expert.plan_step;
         next(kApproach);
         expert.retries = 0;
-        if (expert.plan_step < static_cast<int>(spec.task().expert.size())) {
-          const int following = spec.object_index(spec.task().expert[static_cast<size_t>(expert.plan_step)].pick);
-          expert.initial_bottom = Bottom(spec, d, following);
+        if (!ArmFinished(arm, expert)) {
+          expert.initial_bottom = Bottom(spec, d, spec.object_index(Step(spec, arm, expert.plan_step).pick));
         }
       }
       break;
@@ -189,7 +223,7 @@ std::vector<double> ScriptedExpert::Act(const EnvSpec& spec, const EpisodeState&
   // Gripper yaw: turn the closing axis onto the nearest pair of the object's faces.
   // The command turns the commanded orientation; arrival is judged on the measured one.
   double yaw_error = 0, measured_yaw_error = 0;
-  if (align && spec.task().objects[static_cast<size_t>(pick)].kind == "block") {
+  if (align && k_align_[static_cast<size_t>(pick)]) {
     const double* om = d->xmat + 9 * spec.object_body(pick);
     const double object_yaw = std::atan2(om[3], om[0]);
     auto error_for = [&](const double quat[4]) {
@@ -215,10 +249,9 @@ std::vector<double> ScriptedExpert::Act(const EnvSpec& spec, const EpisodeState&
   const double norm = mju_norm3(delta);
   const double limit = speed * max_t;
   if (norm > limit) mju_scl3(delta, delta, limit / norm);
-  for (int i = 0; i < 3; ++i) action[static_cast<size_t>(i)] = delta[i] / max_t;
+  for (int i = 0; i < 3; ++i) action[i] = delta[i] / max_t;
   action[5] = Clip(yaw_error / max_r, -0.5, 0.5);
   action[6] = gripper;
-  return action;
 }
 
 StepResult RunExpertEpisode(const EnvSpec& spec, const ScriptedExpert& expert, const EpisodeId& id,

@@ -1,7 +1,9 @@
 // A scripted expert that uses privileged state to run a task's pick-and-place plan (the task
 // YAML's `expert:` steps) through the delta-EEF action space: hover above the object, turn
-// the gripper to the object's faces, descend, close, lift, check the grasp (and retry from the
-// hover when it failed or the object dropped), carry above the target, lower, open, retreat.
+// the gripper to a box-shaped object's faces, descend, close, lift, check the grasp (and retry
+// from the hover when it failed or the object dropped), carry above the target, lower, open,
+// retreat. On a bimanual embodiment each arm runs the steps assigned to it (`arm:`), both
+// arms at once.
 #pragma once
 
 #include <string>
@@ -23,8 +25,8 @@ struct ExpertOptions {
   int max_retries = 3;            // grasp attempts per plan step after the first
 };
 
-// Per-episode memory of the expert.
-struct ExpertState {
+// Per-episode memory of one arm of the expert.
+struct ArmExpertState {
   int plan_step = 0;
   int phase = 0;
   int phase_steps = 0;
@@ -35,11 +37,16 @@ struct ExpertState {
   double tip_offset = 0;        // lowest fingertip z minus eef z, gripper pointing down
 };
 
+// Per-episode memory of the expert.
+struct ExpertState {
+  std::vector<ArmExpertState> arms;  // (arms)
+};
+
 // Immutable; share one per EnvSpec.
 class ScriptedExpert final {
  public:
-  // Throws fb::InputError when the task has no expert plan, the embodiment has more than one
-  // arm, or spec's action space is not delta-EEF.
+  // Throws fb::InputError when the task has no expert plan, a step names an arm the
+  // embodiment lacks, or spec's action space is not delta-EEF.
   explicit ScriptedExpert(const EnvSpec& spec, ExpertOptions options = {});
 
   // Prepares `expert` for the episode just reset in `episode`.
@@ -48,11 +55,18 @@ class ScriptedExpert final {
   // The next action (spec.action_dim() values) for the current state of `episode`.
   std::vector<double> Act(const EnvSpec& spec, const EpisodeState& episode, ExpertState& expert) const;
 
-  // Whether the plan has finished (the expert then holds still with the gripper open).
+  // Whether every arm has finished its steps (an arm then holds still with the gripper open).
   bool Finished(const EnvSpec& spec, const ExpertState& expert) const;
 
  private:
+  void ActArm(const EnvSpec& spec, const EpisodeState& episode, int arm, ArmExpertState& expert,
+              double* action) const;
+  bool ArmFinished(int arm, const ArmExpertState& expert) const;
+  const ExpertStepConfig& Step(const EnvSpec& spec, int arm, int plan_step) const;
+
   ExpertOptions k_options_;
+  std::vector<std::vector<int>> k_plans_;  // (arms) indices into task().expert, in order
+  std::vector<bool> k_align_;              // (objects) box-shaped: turn the gripper to its faces
 };
 
 // Resets `state` to `id` and steps the expert until the episode is done; returns the last

@@ -15,7 +15,7 @@ namespace fb::envs {
 // One free object on the table; its shape comes from assets/objects/<kind>.xml.
 struct ObjectConfig {
   std::string name;          // body name in the model, e.g. "red_block"
-  std::string kind;          // block | cylinder | bowl | plate
+  std::string kind;          // an assets/objects/<kind>.xml file
   std::string label;         // words used in instructions, e.g. "red block"
   std::vector<double> rgba;  // (4)
   std::vector<double> x;     // (2) initial-placement range of the body centre, metres, world frame
@@ -24,7 +24,8 @@ struct ObjectConfig {
   template <class V>
   void Describe(V& v) {
     v("name", name, config::NonEmpty{});
-    v("kind", kind, config::OneOf{"block", "cylinder", "bowl", "plate"});
+    v("kind", kind,
+      config::OneOf{"block", "cylinder", "bowl", "plate", "box", "can", "basket", "drawer", "button"});
     v("label", label, config::NonEmpty{});
     v("rgba", rgba);
     v("x", x);
@@ -46,14 +47,18 @@ struct RegionConfig {
   }
 };
 
-// One pick-and-place of the scripted expert: grasp `pick`, release it above `place`.
+// One pick-and-place of the scripted expert: grasp `pick`, release it above `place`. On a
+// bimanual embodiment `arm` says which arm does it; each arm runs its own steps in order, the
+// arms at the same time.
 struct ExpertStepConfig {
   std::string pick;
   std::string place;
+  int arm = 0;
   template <class V>
   void Describe(V& v) {
     v("pick", pick, config::NonEmpty{});
     v("place", place, config::NonEmpty{});
+    v("arm", arm, config::Range{0, 1}, config::Optional{});
   }
 };
 
