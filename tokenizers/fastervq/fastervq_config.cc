@@ -17,6 +17,10 @@ void FasterVqConfig::Validate() const {
     throw InputError("FASTerVQ config: levels " + std::to_string(levels) + " x codebook_size " +
                      std::to_string(codebook_size) + " ids do not fit an int32 token id");
   }
+  if (vq_warmup_steps >= steps) {
+    throw InputError("FASTerVQ config: vq_warmup_steps " + std::to_string(vq_warmup_steps) + " must be below steps " +
+                     std::to_string(steps) + ", or the codebooks are never initialised");
+  }
   for (size_t g = 0; g < dim_groups.size(); ++g) {
     if (dim_groups[g].empty()) {
       throw InputError("FASTerVQ config: dim_groups[" + std::to_string(g) +

@@ -28,6 +28,7 @@ struct FasterVqConfig {
   double dead_code_threshold{};  // dead: EMA usage below this fraction of a fair share (vectors / K)
   int dead_code_interval{};      // steps between dead-code re-initialisations
   double dct_loss_weight{};      // weight of the L1 between DCTs along time (0 = ablation)
+  int vq_warmup_steps{};         // first steps trained as a plain autoencoder (no quantization)
   int steps{};
   int batch_size{};
   double lr{};
@@ -53,6 +54,7 @@ struct FasterVqConfig {
     v("dead_code_threshold", dead_code_threshold, config::AtLeast<double>{0.0});
     v("dead_code_interval", dead_code_interval, config::AtLeast<int>{0});
     v("dct_loss_weight", dct_loss_weight, config::AtLeast<double>{0.0});
+    v("vq_warmup_steps", vq_warmup_steps, config::AtLeast<int>{0});
     v("steps", steps, config::AtLeast<int>{1});
     v("batch_size", batch_size, config::Range{1, 1 << 20});
     v("lr", lr, config::Positive{});
@@ -63,8 +65,8 @@ struct FasterVqConfig {
   }
 
   // Cross-field checks: heads divides width, levels x codebook_size fits an int32 id,
-  // dim groups are non-empty with non-negative indices. Throws fb::InputError quoting
-  // both values.
+  // vq_warmup_steps < steps (the codebooks must start), dim groups are non-empty with
+  // non-negative indices. Throws fb::InputError quoting both values.
   void Validate() const;
 };
 

@@ -306,11 +306,23 @@ nlohmann::json FasterVqTokenizer::AnalyzeCodes(const ActionChunks& normalized) c
   const auto target = torch::from_blob(const_cast<float*>(normalized.values.data()),
                                        {normalized.count, normalized.horizon, normalized.dims});
   nlohmann::json by_levels = nlohmann::json::array();
+  torch::Tensor error;  // |A - A^| from all levels, (count x horizon x dims)
   for (int k = 1; k <= k_config_.levels; ++k) {
-    const auto reconstructed = k_impl_->Reconstruct(codes.narrow(1, 0, k));
-    by_levels.push_back((reconstructed - target).abs().mean().item<double>());
+    error = (k_impl_->Reconstruct(codes.narrow(1, 0, k)) - target).abs();
+    by_levels.push_back(error.mean().item<double>());
   }
   result["reconstruction_l1_by_levels"] = std::move(by_levels);
+  // Where the remaining error sits: along the chunk (edges vs middle) and per dim group,
+  // to tell an under-fitted decoder from detail the token budget cannot carry.
+  const auto per_step = error.mean(std::vector<int64_t>{0, 2}).to(torch::kFloat64).contiguous();
+  const double* step_values = per_step.data_ptr<double>();
+  result["reconstruction_l1_per_step"] = std::vector<double>(step_values, step_values + per_step.numel());
+  nlohmann::json per_group = nlohmann::json::array();
+  for (const auto& group : k_impl_->layout->groups()) {
+    const auto dims = torch::tensor(std::vector<int64_t>(group.begin(), group.end()), torch::kInt64);
+    per_group.push_back(error.index_select(2, dims).mean().item<double>());
+  }
+  result["reconstruction_l1_per_dim_group"] = std::move(per_group);
   return result;
 }
 

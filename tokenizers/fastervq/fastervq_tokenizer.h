@@ -58,8 +58,9 @@ class FasterVqTokenizer final : public ActionTokenizer {
   nlohmann::json Save(const std::filesystem::path& dir) const override;
 
   // {per_level: [{usage, perplexity, used, normalized_entropy}], reconstruction_l1_by_levels:
-  // [L1 decoding from levels 1..k, k = 1..levels], dead_codes_during_training: [{step,
-  // per_level}], tokens_per_chunk}. Throws like Encode.
+  // [L1 decoding from levels 1..k, k = 1..levels], reconstruction_l1_per_step: [horizon
+  // values], reconstruction_l1_per_dim_group: [one per dim group] (both from all levels),
+  // dead_codes_during_training: [{step, per_level}], tokens_per_chunk}. Throws like Encode.
   nlohmann::json AnalyzeCodes(const ActionChunks& normalized) const override;
 
   // One batched forward pass (in slices of at most 4096 chunks). Throws like Encode.

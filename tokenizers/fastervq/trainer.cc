@@ -181,15 +181,20 @@ torch::Tensor ImagesToChunks(const torch::Tensor& images, const ActionImageLayou
 }
 
 LossTerms ComputeLoss(FasterVqNet& net, const torch::Tensor& images, const ActionImageLayout& layout,
-                      const torch::Tensor& dct, const FasterVqConfig& config, SplitMix64* init_rng) {
+                      const torch::Tensor& dct, const FasterVqConfig& config, SplitMix64* init_rng,
+                      bool quantize) {
   LossTerms terms;
   const auto z = net->autoencoder->Encode(images);
-  terms.rvq = net->rvq->Forward(z, init_rng);
-  const auto reconstructed = ImagesToChunks(net->autoencoder->Decode(terms.rvq.quantized), layout);
+  if (quantize) {
+    terms.rvq = net->rvq->Forward(z, init_rng);
+    terms.commitment = terms.rvq.commitment;
+  } else {
+    terms.commitment = torch::zeros({});
+  }
+  const auto reconstructed = ImagesToChunks(net->autoencoder->Decode(quantize ? terms.rvq.quantized : z), layout);
   const auto target = ImagesToChunks(images, layout);
   terms.l1 = (reconstructed - target).abs().mean();
   terms.dct_l1 = (torch::matmul(dct, reconstructed) - torch::matmul(dct, target)).abs().mean();
-  terms.commitment = terms.rvq.commitment;
   terms.total = terms.l1 + config.dct_loss_weight * terms.dct_l1 + config.commitment * terms.commitment;
   return terms;
 }
@@ -232,7 +237,11 @@ FitReport TrainFasterVq(const FasterVqConfig& config, const ActionImageLayout& l
     const double lr = LearningRate(config, state.step);
     for (auto& group : optimizer.param_groups()) static_cast<torch::optim::AdamWOptions&>(group.options()).lr(lr);
 
-    LossTerms terms = ComputeLoss(net, batch_images, layout, dct, config, &state.rng);
+    // A plain-autoencoder start lets the latent carry every dim before quantization: codebooks
+    // drawn from a random encoder's outputs resolve only its largest directions, and a dim
+    // they miss can stay unencoded for the whole fit (docs/fastervq.md).
+    const bool quantize = state.step >= config.vq_warmup_steps;
+    LossTerms terms = ComputeLoss(net, batch_images, layout, dct, config, &state.rng, quantize);
     const double loss = terms.total.item<double>();
     if (!std::isfinite(loss)) {
       throw InputError(fmt::format(
@@ -244,9 +253,9 @@ FitReport TrainFasterVq(const FasterVqConfig& config, const ActionImageLayout& l
     terms.total.backward();
     if (config.grad_clip > 0) torch::nn::utils::clip_grad_norm_(net->parameters(), config.grad_clip);
     optimizer.step();
-    net->rvq->UpdateEma(terms.rvq.residuals, terms.rvq.codes, config.ema_decay);
+    if (quantize) net->rvq->UpdateEma(terms.rvq.residuals, terms.rvq.codes, config.ema_decay);
     ++state.step;
-    if (config.dead_code_interval > 0 && state.step % config.dead_code_interval == 0) {
+    if (quantize && config.dead_code_interval > 0 && state.step % config.dead_code_interval == 0) {
       state.dead_codes.push_back(
           {state.step, net->rvq->ResetDeadCodes(terms.rvq.residuals, config.dead_code_threshold, state.rng)});
     }

@@ -41,14 +41,16 @@ struct LossTerms {
   torch::Tensor total;       // scalar, differentiable
   torch::Tensor l1;          // scalar: mean |A - A^| over real (unpadded) values
   torch::Tensor dct_l1;      // scalar: mean |DCT A - DCT A^|
-  torch::Tensor commitment;  // scalar: mean (z - sg(z_q))^2
-  RvqOutput rvq;
+  torch::Tensor commitment;  // scalar: mean (z - sg(z_q))^2; 0 without quantization
+  RvqOutput rvq;             // empty without quantization
 };
 
 // The training loss on images (batch x padded_horizon x image_columns); `dct` is
 // DctMatrix(horizon). `init_rng` initialises codebooks still empty (see ResidualVq::Forward).
+// quantize = false decodes z itself (the vq_warmup_steps phase): no codes, no commitment.
 LossTerms ComputeLoss(FasterVqNet& net, const torch::Tensor& images, const ActionImageLayout& layout,
-                      const torch::Tensor& dct, const FasterVqConfig& config, SplitMix64* init_rng);
+                      const torch::Tensor& dct, const FasterVqConfig& config, SplitMix64* init_rng,
+                      bool quantize = true);
 
 // Codes replaced by one dead-code reset: the step it ran after, and the count per level.
 struct DeadCodeEvent {
@@ -65,7 +67,8 @@ struct FitReport {
 };
 
 // Trains `net` (freshly built after torch::manual_seed) on images (count x
-// padded_horizon x image_columns). With options.work_dir set, writes
+// padded_horizon x image_columns): vq_warmup_steps as a plain autoencoder, then with the
+// residual VQ, whose codebooks start from that step's encoder outputs. With options.work_dir set, writes
 // checkpoint-<step>.pt there every checkpoint_every steps and at the end (atomically,
 // keeping only the newest) and first resumes from the newest readable one. Throws
 // fb::InputError when that checkpoint's config or data hash differs from this fit's

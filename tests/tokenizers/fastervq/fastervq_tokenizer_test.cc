@@ -3,7 +3,9 @@
 #include <cmath>
 #include <filesystem>
 #include <fstream>
+#include <iterator>
 #include <limits>
+#include <string>
 
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
@@ -69,6 +71,15 @@ TEST(FasterVqTokenizerTest, CodebookMajorTokensDecodeCoarseToFineAndBadIdsFailSo
   EXPECT_NEAR(analysis["reconstruction_l1_by_levels"][2].get<double>(), l1_by_levels[2], 1e-4);
   EXPECT_GT(analysis["per_level"][0]["used"].get<int>(), 1);
   EXPECT_FALSE(analysis.at("dead_codes_during_training").empty());
+  // The per-step and per-group errors split the all-levels L1: their (width-weighted) means give it back.
+  const auto per_step = analysis.at("reconstruction_l1_per_step").get<std::vector<double>>();
+  ASSERT_EQ(per_step.size(), static_cast<size_t>(kH));
+  double step_mean = 0;
+  for (double v : per_step) step_mean += v / kH;
+  EXPECT_NEAR(step_mean, l1_by_levels[2], 1e-4);
+  const auto per_group = analysis.at("reconstruction_l1_per_dim_group").get<std::vector<double>>();
+  ASSERT_EQ(per_group.size(), 3u);  // [[0,1,2],[3,4,5],[6]]
+  EXPECT_NEAR((3 * per_group[0] + 3 * per_group[1] + per_group[2]) / kD, l1_by_levels[2], 1e-4);
 
   auto ids = tokenizer->Encode(held_out.chunk(0), kH, kD);
   const auto zeros = std::vector<float>(kH * kD, 0.0f);
@@ -128,13 +139,31 @@ TEST(FasterVqTokenizerTest, SaveLoadKeepsIdsAndBatchesMatchSingleCalls) {
   fs::remove_all(dir);
 }
 
-TEST(FasterVqTokenizerTest, SameSeedSameCodesOnOneThread) {
+std::string ReadBytes(const fs::path& path) {
+  std::ifstream in(path, std::ios::binary);
+  return {std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>()};
+}
+
+TEST(FasterVqTokenizerTest, SameSeedSameCodesAndModelBytesOnOneThread) {
   const auto chunks = testing::SmoothChunks(64, /*seed=*/4);
-  const auto a = FitTiny(40, /*seed=*/7)->EncodeBatch(chunks);
-  const auto b = FitTiny(40, /*seed=*/7)->EncodeBatch(chunks);
-  EXPECT_EQ(a, b);
+  const auto first = FitTiny(40, /*seed=*/7);
+  const auto second = FitTiny(40, /*seed=*/7);
+  const auto a = first->EncodeBatch(chunks);
+  EXPECT_EQ(a, second->EncodeBatch(chunks));
   const auto c = FitTiny(40, /*seed=*/8)->EncodeBatch(chunks);
   EXPECT_NE(a, c);
+
+  // Same weights and codebooks to the bit, not just the same argmins on these chunks.
+  const fs::path dir = fs::temp_directory_path() / ("fastervq_determinism_test_" + std::to_string(::getpid()));
+  fs::remove_all(dir);
+  fs::create_directories(dir / "a");
+  fs::create_directories(dir / "b");
+  first->Save(dir / "a");
+  second->Save(dir / "b");
+  const std::string bytes = ReadBytes(dir / "a" / "fastervq_model.pt");
+  EXPECT_FALSE(bytes.empty());
+  EXPECT_TRUE(bytes == ReadBytes(dir / "b" / "fastervq_model.pt"));
+  fs::remove_all(dir);
 }
 
 TEST(FasterVqTokenizerTest, RejectsNonFiniteDataWrongShapesAndBadConfigs) {
@@ -163,8 +192,10 @@ TEST(FasterVqTokenizerTest, RejectsNonFiniteDataWrongShapesAndBadConfigs) {
   FasterVqConfig defaults{};
   config::Apply(config::LoadBuiltin("tokenizers/fastervq.yaml"), defaults, /*complete=*/true);
   config::Validate(defaults);
+  EXPECT_NO_THROW(defaults.Validate());
   EXPECT_EQ(defaults.levels, 3);
-  EXPECT_EQ(defaults.architecture, "hybrid");
+  EXPECT_EQ(defaults.architecture, "transformer");  // the hybrid's conv stems drop dims here
+  EXPECT_GT(defaults.vq_warmup_steps, 0);
 }
 
 }  // namespace

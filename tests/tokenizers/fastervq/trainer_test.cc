@@ -61,6 +61,39 @@ TEST(TrainerTest, TinyRunReducesTheLossSubstantially) {
   EXPECT_EQ(report.dead_codes.front().step, config.dead_code_interval);
 }
 
+TEST(TrainerTest, VqWarmupTrainsAnAutoencoderThenStartsTheCodebooksAndResumesExactly) {
+  torch::set_num_threads(1);
+  const TrainingData data(256);
+  auto config = testing::TinyConfig();
+  config.steps = 40;
+  config.vq_warmup_steps = 20;
+  const FitOptions straight{TempDir("warmup_straight"), 5};
+  const FitOptions staged{TempDir("warmup_staged"), 5};
+
+  auto net_a = FreshNet(config, data.layout);
+  const FitReport warm = TrainFasterVq(config, data.layout, net_a, data.images, "data", staged, /*stop_at_step=*/20);
+  EXPECT_EQ(warm.steps, 20);
+  EXPECT_TRUE(warm.dead_codes.empty());  // no codebook to reset yet
+  EXPECT_EQ(net_a->rvq->codebooks().abs().sum().item<double>(), 0.0);
+
+  auto net_b = FreshNet(config, data.layout, /*seed=*/99);
+  const FitReport resumed = TrainFasterVq(config, data.layout, net_b, data.images, "data", staged);
+  EXPECT_EQ(resumed.resumed_from_step, 20);
+  EXPECT_GT(net_b->rvq->codebooks().abs().sum().item<double>(), 0.0);
+  ASSERT_FALSE(resumed.dead_codes.empty());
+  EXPECT_EQ(resumed.dead_codes.front().step, 20 + config.dead_code_interval);
+
+  auto net_c = FreshNet(config, data.layout);
+  const FitReport whole = TrainFasterVq(config, data.layout, net_c, data.images, "data", straight);
+  EXPECT_EQ(whole.final_loss, resumed.final_loss);
+  EXPECT_TRUE(torch::equal(net_b->rvq->codebooks(), net_c->rvq->codebooks()));
+
+  config.vq_warmup_steps = 40;  // the codebooks would never start
+  EXPECT_THROW(config.Validate(), InputError);
+  fs::remove_all(straight.work_dir);
+  fs::remove_all(staged.work_dir);
+}
+
 TEST(TrainerTest, ResumeContinuesExactlyAndOtherConfigsAreRejected) {
   torch::set_num_threads(1);
   const TrainingData data(256);
