@@ -8,12 +8,17 @@
 #pragma once
 
 #include <cstdint>
+#include <stdexcept>
 #include <string>
 #include <vector>
 
 #include "envs/env.h"
 
 namespace fb::policies {
+
+// Thrown by a remote policy whose server did not answer in time; the runner records the
+// episode as failed with reason remote_timeout.
+class PolicyTimeout : public std::runtime_error { public: using std::runtime_error::runtime_error; };
 
 // What one Act call cost, split the way an autoregressive VLA spends it.
 struct CallMetrics {

@@ -4,6 +4,8 @@
 
 #include "core/error.h"
 #include "policies/random/random_policy.h"
+#include "policies/remote/openpi_policy.h"
+#include "policies/replay/replay_policy.h"
 #include "policies/scripted_expert/scripted_expert_policy.h"
 #include "policies/zero/zero_policy.h"
 
@@ -12,7 +14,9 @@ namespace {
 
 const std::map<std::string, PolicyFactory>& Registry() {
   static const std::map<std::string, PolicyFactory> registry = {
+      {"openpi", &OpenpiPolicy::Create},
       {"random", &RandomPolicy::Create},
+      {"replay", &ReplayPolicy::Create},
       {"scripted_expert", &ScriptedExpertPolicy::Create},
       {"zero", &ZeroPolicy::Create},
   };

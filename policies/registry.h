@@ -34,4 +34,14 @@ Config ResolvePolicyParams(const config::Subtree& params) {
   return config;
 }
 
+// The same with the defaults read from configs/policies/<name>.yaml, which must give every key.
+template <class Config>
+Config ResolvePolicyParams(const std::string& name, const config::Subtree& params) {
+  Config config{};
+  config::Apply(config::LoadBuiltin("policies/" + name + ".yaml"), config, /*complete=*/true);
+  config::Apply(params, config);
+  config::Validate(config);
+  return config;
+}
+
 }  // namespace fb::policies

@@ -105,6 +105,18 @@ void Hdf5DemoWriter::SetDataAttribute(const std::string& name, std::string_view 
   hdf5::WriteStringAttribute(Handles().data.get(), name, value, k_path_.string() + ":/data");
 }
 
+void Hdf5DemoWriter::SetAttribute(const std::string& object_path, const std::string& name, std::string_view value) {
+  const Handle object(H5Oopen(Handles().file.get(), object_path.c_str(), H5P_DEFAULT), H5Oclose);
+  Check(object.valid(), "open " + object_path, k_path_);
+  hdf5::WriteStringAttribute(object.get(), name, value, k_path_.string() + ":" + object_path);
+}
+
+void Hdf5DemoWriter::SetAttribute(const std::string& object_path, const std::string& name, int64_t value) {
+  const Handle object(H5Oopen(Handles().file.get(), object_path.c_str(), H5P_DEFAULT), H5Oclose);
+  Check(object.valid(), "open " + object_path, k_path_);
+  hdf5::WriteInt64Attribute(object.get(), name, value, k_path_.string() + ":" + object_path);
+}
+
 std::string Hdf5DemoWriter::WriteDemoActions(int64_t index, int64_t steps, int dims, std::span<const float> actions) {
   const hid_t data = Handles().data.get();
   const std::string name = "demo_" + std::to_string(index);
@@ -129,6 +141,13 @@ void Hdf5DemoWriter::WriteFloatDataset(const std::string& path, std::span<const 
   const std::vector<hsize_t> extent = DimsFor(shape, values.size(), path, k_path_);
   WriteDataset(file, path, extent, stored == Hdf5Float::kFloat32 ? H5T_IEEE_F32LE : H5T_IEEE_F64LE, H5T_NATIVE_FLOAT,
                values.data(), H5P_DEFAULT, k_path_);
+}
+
+void Hdf5DemoWriter::WriteFloatDataset(const std::string& path, std::span<const int64_t> shape,
+                                       std::span<const double> values) {
+  const hid_t file = Handles().file.get();
+  const std::vector<hsize_t> extent = DimsFor(shape, values.size(), path, k_path_);
+  WriteDataset(file, path, extent, H5T_IEEE_F64LE, H5T_NATIVE_DOUBLE, values.data(), H5P_DEFAULT, k_path_);
 }
 
 void Hdf5DemoWriter::WriteImageDataset(const std::string& path, int64_t frames, int height, int width,

@@ -37,6 +37,11 @@ class Hdf5DemoWriter final {
   // Sets a string attribute of /data, e.g. "env_args" (a JSON string) or "problem_info".
   void SetDataAttribute(const std::string& name, std::string_view value);
 
+  // Sets a string / int64 attribute of the existing group or dataset at an absolute path
+  // such as "data/demo_0" (per-demo identity: task, embodiment, init index, seed).
+  void SetAttribute(const std::string& object_path, const std::string& name, std::string_view value);
+  void SetAttribute(const std::string& object_path, const std::string& name, int64_t value);
+
   // Writes data/demo_<index>/actions, (steps x dims) stored as float64 like LIBERO's,
   // and the demo's num_samples attribute; returns "data/demo_<index>". Fails when the
   // demo already exists or actions.size() != steps * dims.
@@ -46,6 +51,9 @@ class Hdf5DemoWriter final {
   // "data/demo_0/obs/ee_states", creating missing groups on the way.
   void WriteFloatDataset(const std::string& path, std::span<const int64_t> shape, std::span<const float> values,
                          Hdf5Float stored = Hdf5Float::kFloat32);
+
+  // Same from doubles, stored as float64 (MuJoCo states, which must round-trip exactly).
+  void WriteFloatDataset(const std::string& path, std::span<const int64_t> shape, std::span<const double> values);
 
   // Writes RGB frames, (frames x height x width x 3) uint8, at an absolute path such as
   // "data/demo_0/obs/agentview_rgb"; gzip-compressed one frame per chunk, as robomimic
