@@ -64,5 +64,9 @@ void RegisterListCommand(CLI::App& app, Dispatch& dispatch);
 void RegisterRenderCommand(CLI::App& app, Dispatch& dispatch);
 void RegisterSplitsCommand(CLI::App& app, Dispatch& dispatch);
 void RegisterEvalCommand(CLI::App& app, Dispatch& dispatch);
+void RegisterCollectCommand(CLI::App& app, Dispatch& dispatch);
+void RegisterMergeCommand(CLI::App& app, Dispatch& dispatch);
+void RegisterCompareCommand(CLI::App& app, Dispatch& dispatch);
+void RegisterReportCommand(CLI::App& app, Dispatch& dispatch);
 
 }  // namespace fb::apps

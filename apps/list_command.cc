@@ -91,9 +91,11 @@ nlohmann::json ListSplits(bool json) {
                      {"description", split.description},
                      {"placement", split.placement},
                      {"instructions", split.instructions},
-                     {"num_states", split.num_states}});
+                     {"num_states", split.num_states},
+                     {"embodiments", split.embodiments}});
     } else {
       fmt::print("{}: {}\n", split.name, split.description);
+      if (!split.embodiments.empty()) fmt::print("  held-out embodiments: {}\n", fmt::join(split.embodiments, ", "));
     }
   }
   return nlohmann::json{{"splits", out}};

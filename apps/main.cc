@@ -29,6 +29,10 @@ int main(int argc, char** argv) {
   apps::RegisterRenderCommand(app, dispatch);
   apps::RegisterSplitsCommand(app, dispatch);
   apps::RegisterEvalCommand(app, dispatch);
+  apps::RegisterCollectCommand(app, dispatch);
+  apps::RegisterMergeCommand(app, dispatch);
+  apps::RegisterCompareCommand(app, dispatch);
+  apps::RegisterReportCommand(app, dispatch);
 
   try {
     app.parse(argc, argv);

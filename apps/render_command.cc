@@ -39,6 +39,7 @@ struct RenderOptions {
   int size = 256;
   std::string camera = "agentview";
   int max_frames = 0;  // 0 = the whole episode
+  std::string renderer = "osmesa";
   std::string out;
 };
 
@@ -134,7 +135,7 @@ int RunRender(const RenderOptions& o) {
   envs::Reset(*spec, id, state);
   envs::ExpertState memory;
   expert.Reset(*spec, state, memory);
-  envs::Renderer renderer;
+  envs::Renderer renderer(envs::ParseRenderBackend(o.renderer));
   const auto first = renderer.Render(spec->model(), state.data.get(), o.camera, o.size, o.size);
 
   const fs::path dir(o.out);
@@ -186,6 +187,9 @@ void RegisterRenderCommand(CLI::App& app, Dispatch& dispatch) {
   command->add_option("--camera", options->camera, "Camera name in the model")->capture_default_str();
   command->add_option("--max-frames", options->max_frames,
                       "Cap the video at this many frames (the episode still runs to its end); 0 = no cap")
+      ->capture_default_str();
+  command->add_option("--renderer", options->renderer, "GL backend: osmesa (software) or egl (headless; a GPU if any)")
+      ->check(CLI::IsMember({"osmesa", "egl"}))
       ->capture_default_str();
   command->add_option("--out", options->out, "Output directory")->required();
   command->callback([&dispatch, options] { dispatch.run = [options] { return RunRender(*options); }; });

@@ -1,7 +1,9 @@
 #include "eval/episode_runner.h"
 
+#include <algorithm>
 #include <chrono>
 #include <cmath>
+#include <memory>
 
 #include <fmt/format.h>
 #include <nlohmann/json.hpp>
@@ -57,6 +59,8 @@ std::string EpisodeFailureName(EpisodeFailure failure) {
     case EpisodeFailure::kPolicyError: return "policy_error";
     case EpisodeFailure::kBadShape: return "bad_shape";
     case EpisodeFailure::kNanAction: return "nan_action";
+    case EpisodeFailure::kPolicyTimeout: return "policy_timeout";
+    case EpisodeFailure::kRemoteTimeout: return "remote_timeout";
   }
   return "none";
 }
@@ -64,7 +68,7 @@ std::string EpisodeFailureName(EpisodeFailure failure) {
 EpisodeFailure ParseEpisodeFailure(const std::string& name) {
   for (auto f : {EpisodeFailure::kNone, EpisodeFailure::kTimeout, EpisodeFailure::kInvalidAction,
                  EpisodeFailure::kUnstable, EpisodeFailure::kPolicyError, EpisodeFailure::kBadShape,
-                 EpisodeFailure::kNanAction}) {
+                 EpisodeFailure::kNanAction, EpisodeFailure::kPolicyTimeout, EpisodeFailure::kRemoteTimeout}) {
     if (EpisodeFailureName(f) == name) return f;
   }
   throw InputError("unknown episode failure reason '" + name + "'");
@@ -82,7 +86,7 @@ nlohmann::json ToJson(const EpisodeRecord& r) {
                      {"forward_passes", c.metrics.forward_passes},
                      {"decode_failures", c.metrics.decode_failures}});
   }
-  return {{"key", r.id.ToString()},
+  nlohmann::json json = {{"key", r.id.ToString()},
           {"suite", r.id.suite},
           {"task", r.id.task},
           {"split", r.id.split},
@@ -101,6 +105,8 @@ nlohmann::json ToJson(const EpisodeRecord& r) {
           {"observe_s", r.observe_s},
           {"policy_s", r.policy_s},
           {"wall_s", r.wall_s}};
+  if (!r.video.empty()) json["video"] = r.video;
+  return json;
 }
 
 EpisodeRecord EpisodeRecordFromJson(const nlohmann::json& j) {
@@ -135,6 +141,7 @@ EpisodeRecord EpisodeRecordFromJson(const nlohmann::json& j) {
     r.observe_s = j.value("observe_s", 0.0);
     r.policy_s = j.value("policy_s", 0.0);
     r.wall_s = j.value("wall_s", 0.0);
+    r.video = j.value("video", "");
   } catch (const nlohmann::json::exception& e) {
     throw InputError(std::string("malformed episode record: ") + e.what());
   }
@@ -142,8 +149,10 @@ EpisodeRecord EpisodeRecordFromJson(const nlohmann::json& j) {
 }
 
 EpisodeRecord RunEpisode(const envs::EnvSpec& spec, policies::Policy& policy, const envs::EpisodeId& id,
-                         envs::EpisodeState& state, const EpisodeRunOptions& options, envs::Renderer* renderer) {
+                         envs::EpisodeState& state, const EpisodeRunOptions& options, const EpisodeAids& aids) {
   const auto episode_start = Clock::now();
+  const auto deadline = episode_start + std::chrono::duration_cast<Clock::duration>(
+                                            std::chrono::duration<double>(options.episode_timeout_s));
   EpisodeRecord record;
   record.id = id;
   record.policy = policy.name();
@@ -151,62 +160,101 @@ EpisodeRecord RunEpisode(const envs::EnvSpec& spec, policies::Policy& policy, co
   record.instruction = state.instruction;
   const envs::ObservationOptions observation_options = policy.observation_options();
   const int action_dim = spec.action_dim();
+  double capture_s = 0;
 
   auto fail = [&](EpisodeFailure failure, std::string detail) {
     record.failure = failure;
     record.failure_detail = std::move(detail);
   };
-
-  {
+  auto capture = [&] {
+    if (aids.frames == nullptr || aids.renderer == nullptr) return;
+    const auto t = Clock::now();
+    aids.frames->push_back(aids.renderer->Render(spec.model(), state.data.get(), observation_options.agent_camera,
+                                                 observation_options.width, observation_options.height));
+    capture_s += Seconds(t);
+  };
+  // Runs one policy call under the deadlines; false (with the failure recorded) when it threw
+  // or missed one. `call` must own what it touches besides the policy, spec and state.
+  auto call_policy = [&](const char* what, std::function<void()> call) {
+    double limit = options.policy_timeout_s;
+    if (options.episode_timeout_s > 0) {
+      const double left = std::chrono::duration<double>(deadline - Clock::now()).count();
+      if (left <= 0) {
+        fail(EpisodeFailure::kPolicyTimeout,
+             fmt::format("{}: the episode ran past episode_timeout_s = {} s", what, options.episode_timeout_s));
+        return false;
+      }
+      limit = limit > 0 ? std::min(limit, left) : left;
+    }
     const auto t = Clock::now();
     try {
-      policy.Attach(spec, state);
-      policy.Reset(id);
-    } catch (const std::exception& e) {
-      fail(EpisodeFailure::kPolicyError, std::string("Reset: ") + e.what());
-    }
-    record.policy_s += Seconds(t);
-  }
-
-  while (record.failure == EpisodeFailure::kNone && !state.done) {
-    auto t = Clock::now();
-    const envs::Observation observation = envs::Observe(spec, state, observation_options, renderer);
-    record.observe_s += Seconds(t);
-
-    policies::ActionChunk chunk;
-    t = Clock::now();
-    try {
-      chunk = policy.Act(observation);
+      bool finished = true;
+      if (aids.call_thread != nullptr) {
+        finished = aids.call_thread->Run(std::move(call), limit);
+      } else {
+        call();
+        finished = limit <= 0 || Seconds(t) <= limit;
+      }
+      record.policy_s += Seconds(t);
+      if (!finished) {
+        fail(EpisodeFailure::kPolicyTimeout,
+             fmt::format("{}: no answer within {:.3g} s (policy_timeout_s = {}, episode_timeout_s = {})", what, limit,
+                         options.policy_timeout_s, options.episode_timeout_s));
+      }
+      return finished;
+    } catch (const policies::PolicyTimeout& e) {
+      record.policy_s += Seconds(t);
+      fail(EpisodeFailure::kRemoteTimeout, std::string(what) + ": " + e.what());
     } catch (const std::exception& e) {
       record.policy_s += Seconds(t);
-      fail(EpisodeFailure::kPolicyError, std::string("Act: ") + e.what());
-      break;
+      fail(EpisodeFailure::kPolicyError, std::string(what) + ": " + e.what());
     } catch (...) {
       record.policy_s += Seconds(t);
-      fail(EpisodeFailure::kPolicyError, "Act: unknown exception");
-      break;
+      fail(EpisodeFailure::kPolicyError, std::string(what) + ": unknown exception");
     }
-    const double latency = Seconds(t);
-    record.policy_s += latency;
-    record.calls.push_back({latency, chunk.steps, chunk.metrics});
+    return false;
+  };
+
+  capture();
+  call_policy("Reset", [&policy, &spec, &state, id] {
+    policy.Attach(spec, state);
+    policy.Reset(id);
+  });
+
+  struct ActCall {  // shared with the call, which may outlive this episode when abandoned
+    envs::Observation observation;
+    policies::ActionChunk chunk;
+  };
+  while (record.failure == EpisodeFailure::kNone && !state.done) {
+    auto call = std::make_shared<ActCall>();
+    auto t = Clock::now();
+    call->observation = envs::Observe(spec, state, observation_options, aids.renderer);
+    record.observe_s += Seconds(t);
+
+    t = Clock::now();
+    if (!call_policy("Act", [call, &policy] { call->chunk = policy.Act(call->observation); })) break;
+    const policies::ActionChunk& chunk = call->chunk;
+    record.calls.push_back({Seconds(t), chunk.steps, chunk.metrics});
     if (auto [failure, detail] = CheckChunk(chunk, action_dim); failure != EpisodeFailure::kNone) {
       fail(failure, fmt::format("call {}: {}", record.calls.size() - 1, detail));
       break;
     }
 
     const int execute = options.replan_interval > 0 ? std::min(options.replan_interval, chunk.steps) : chunk.steps;
-    t = Clock::now();
     for (int k = 0; k < execute && !state.done; ++k) {
       const std::span<const double> action(chunk.actions.data() + static_cast<size_t>(k) * action_dim,
                                            static_cast<size_t>(action_dim));
+      t = Clock::now();
       try {
         envs::Step(spec, action, state);
       } catch (const InputError& e) {
+        record.sim_s += Seconds(t);
         fail(FromEnv(state.failure == envs::Failure::kNone ? envs::Failure::kInvalidAction : state.failure), e.what());
         break;
       }
+      record.sim_s += Seconds(t);
+      capture();
     }
-    record.sim_s += Seconds(t);
   }
 
   record.steps = state.step;
@@ -215,7 +263,7 @@ EpisodeRecord RunEpisode(const envs::EnvSpec& spec, policies::Policy& policy, co
   if (record.failure == EpisodeFailure::kNone && !state.success_once) {
     fail(FromEnv(state.failure == envs::Failure::kNone ? envs::Failure::kTimeout : state.failure), state.failure_detail);
   }
-  record.wall_s = Seconds(episode_start);
+  record.wall_s = Seconds(episode_start) - capture_s;
   return record;
 }
 

@@ -1,7 +1,7 @@
 // One episode of a policy in an environment: reset to the EpisodeId, then ask the policy for
 // chunks and execute `replan_interval` actions of each, until the episode is done. Whatever the
 // policy does wrong (throws, returns the wrong shape, NaN or Inf) ends the episode with a
-// failure reason instead of ending the run.
+// failure reason instead of ending the run, and so does a call that misses its deadline.
 #pragma once
 
 #include <string>
@@ -10,6 +10,7 @@
 #include <nlohmann/json_fwd.hpp>
 
 #include "envs/env.h"
+#include "eval/policy_call_thread.h"
 #include "policies/policy.h"
 
 namespace fb::eval {
@@ -23,14 +24,33 @@ enum class EpisodeFailure {
   kPolicyError,    // Act or Reset threw
   kBadShape,       // a chunk of the wrong size or action_dim, or with no steps
   kNanAction,      // a chunk with NaN or Inf
+  kPolicyTimeout,  // a policy call missed policy_timeout_s, or the episode ran past episode_timeout_s
+  kRemoteTimeout,  // the policy threw policies::PolicyTimeout (its server did not answer in time)
 };
-// "none" | "timeout" | "invalid_action" | "unstable" | "policy_error" | "bad_shape" | "nan_action".
+// "none" | "timeout" | "invalid_action" | "unstable" | "policy_error" | "bad_shape" | "nan_action" |
+// "policy_timeout" | "remote_timeout".
 std::string EpisodeFailureName(EpisodeFailure failure);
 // Inverse of EpisodeFailureName; throws fb::InputError for an unknown name.
 EpisodeFailure ParseEpisodeFailure(const std::string& name);
 
 struct EpisodeRunOptions {
-  int replan_interval = 0;  // actions executed per chunk; 0 = the whole chunk
+  int replan_interval = 0;       // actions executed per chunk; 0 = the whole chunk
+  double policy_timeout_s = 0;   // limit of each Attach+Reset and each Act call; 0 = none
+  double episode_timeout_s = 0;  // wall-time limit of the episode, checked before each Act; 0 = none
+};
+
+// What a worker lends an episode besides its state; every member may be null.
+struct EpisodeAids {
+  // Renders the images the policy asks for (and the frames below).
+  envs::Renderer* renderer = nullptr;
+  // Runs the policy calls, so that a hung call can be abandoned at its deadline (the episode
+  // then fails with policy_timeout and the thread is abandoned(): the caller must retire the
+  // policy and state, see PolicyCallThread). Without it calls run inline and a deadline is
+  // only checked once the call returns.
+  PolicyCallThread* call_thread = nullptr;
+  // When set (needs renderer): the agent-view image at the observation size after the reset
+  // and after each control step, for a video. Capturing is left out of every timing.
+  std::vector<envs::RgbImage>* frames = nullptr;
 };
 
 // One Act call as seen by the harness.
@@ -53,20 +73,20 @@ struct EpisodeRecord {
   double sim_s = 0;      // in envs::Step, seconds
   double observe_s = 0;  // in envs::Observe (rendering included), seconds
   double policy_s = 0;   // in Reset and Act, seconds
-  double wall_s = 0;     // the whole episode, seconds
+  double wall_s = 0;     // the whole episode (frame capture excluded), seconds
+  std::string video;     // the episode's video, relative to the run directory; empty when none
 };
 
 // The record as one JSON object (the episodes.jsonl line): identity fields, outcome, calls
-// ("latency_s", "steps", "tokens", ... per call) and timings.
+// ("latency_s", "steps", "tokens", ... per call), timings and "video" when there is one.
 nlohmann::json ToJson(const EpisodeRecord& record);
 // Inverse of ToJson; throws fb::InputError naming the missing or mistyped field.
 EpisodeRecord EpisodeRecordFromJson(const nlohmann::json& json);
 
-// Runs episode `id` of `policy` on `spec`, in the worker's `state`; `renderer` may be null
+// Runs episode `id` of `policy` on `spec`, in the worker's `state`; aids.renderer may be null
 // when the policy asks for no images. Throws fb::InputError only for a bad identity (see
 // envs::Reset); every policy misbehaviour becomes the record's failure.
 EpisodeRecord RunEpisode(const envs::EnvSpec& spec, policies::Policy& policy, const envs::EpisodeId& id,
-                         envs::EpisodeState& state, const EpisodeRunOptions& options,
-                         envs::Renderer* renderer = nullptr);
+                         envs::EpisodeState& state, const EpisodeRunOptions& options, const EpisodeAids& aids = {});
 
 }  // namespace fb::eval

@@ -30,6 +30,10 @@ struct EvalConfig {
   int64_t seed = 0;                      // episode seed = seed + init_index
   std::string out;                       // output directory
   int replan_interval = 0;               // actions executed per chunk; 0 = whole chunk
+  int workers = 1;                       // episodes run in parallel; 0 = one per core
+  double policy_timeout_s = 0;           // limit per policy call (Reset, Act); 0 = none
+  double episode_timeout_s = 0;          // wall-time limit per episode; 0 = none
+  int videos = 0;                        // MP4s of the first `videos` init indices of each task
   template <class V>
   void Describe(V& v) {
     v("policy", policy);
@@ -41,6 +45,10 @@ struct EvalConfig {
     v("seed", seed, config::Range{int64_t{0}, int64_t{1} << 62});
     v("out", out, config::NonEmpty{});
     v("replan_interval", replan_interval, config::Range{0, 100000});
+    v("workers", workers, config::Range{0, 1024});
+    v("policy_timeout_s", policy_timeout_s, config::Range{0.0, 1e6});
+    v("episode_timeout_s", episode_timeout_s, config::Range{0.0, 1e7});
+    v("videos", videos, config::Range{0, 100000});
   }
   // Negative or repeated init indices, repeated tasks/splits/embodiments; throws
   // fb::InputError quoting the value.

@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <map>
 #include <memory>
+#include <thread>
 
 #include <fmt/format.h>
 #include <mujoco/mujoco.h>
@@ -10,14 +11,16 @@
 
 #include "core/atomic_file.h"
 #include "core/error.h"
-#include "core/interrupt.h"
 #include "core/progress.h"
 #include "core/version.h"
+#include "core/worker_pool.h"
+#include "envs/splits.h"
 #include "envs/task_spec.h"
 #include "eval/episode_runner.h"
+#include "eval/episode_video.h"
 #include "eval/eval_results.h"
+#include "eval/eval_worker.h"
 #include "eval/run_log.h"
-#include "policies/registry.h"
 
 namespace fb::eval {
 namespace {
@@ -26,6 +29,10 @@ std::string PolicyParamsText(const EvalConfig& config) {
   YAML::Emitter out;
   out << YAML::Flow << config.policy.params.Merged();
   return out.c_str();
+}
+
+int ResolveWorkers(int workers) {
+  return workers > 0 ? workers : std::max(1, static_cast<int>(std::thread::hardware_concurrency()));
 }
 
 }  // namespace
@@ -52,11 +59,26 @@ std::vector<envs::EpisodeId> BuildEpisodeList(const EvalConfig& config) {
       throw InputError(fmt::format("eval config: unknown split '{}' (known: {})", split, fmt::join(known, ", ")));
     }
   }
+  // A split that names embodiments (ood-embodiment) runs only on those.
+  std::map<std::string, std::vector<std::string>> split_embodiments;
+  for (const auto& split : config.splits) {
+    std::vector<std::string>& allowed = split_embodiments[split];
+    const std::vector<std::string> only = envs::LoadSplit(split).embodiments;
+    for (const auto& embodiment : embodiments) {
+      if (only.empty() || std::find(only.begin(), only.end(), embodiment) != only.end()) allowed.push_back(embodiment);
+    }
+    if (allowed.empty()) {
+      spdlog::warn("split '{}' runs only on {}, which this run leaves out: it gets no episodes", split,
+                   fmt::join(only, ", "));
+    }
+  }
   std::vector<envs::EpisodeId> episodes;
   for (const auto& task : suite.tasks) {  // suite order, whatever order the config gives
     if (std::find(tasks.begin(), tasks.end(), task) == tasks.end()) continue;
     for (const auto& embodiment : embodiments) {
       for (const auto& split : config.splits) {
+        const auto& allowed = split_embodiments[split];
+        if (std::find(allowed.begin(), allowed.end(), embodiment) == allowed.end()) continue;
         for (const int index : config.init_indices) {
           episodes.push_back({config.suite, task, split, embodiment, index,
                               static_cast<uint64_t>(config.seed) + static_cast<uint64_t>(index)});
@@ -67,7 +89,31 @@ std::vector<envs::EpisodeId> BuildEpisodeList(const EvalConfig& config) {
   return episodes;
 }
 
-void CheckResumable(const EvalConfig& config, const std::filesystem::path& out) {
+std::string RunIdentityHash(const EvalConfig& config) {
+  EvalConfig identity = config;
+  identity.workers = 0;
+  identity.out = "-";
+  identity.videos = 0;
+  return config::HashText(config::Dump(identity));
+}
+
+std::string EpisodeListHash(const std::vector<envs::EpisodeId>& episodes) {
+  std::string keys;
+  for (const auto& id : episodes) keys += id.ToString() + "\n";
+  return config::HashText(keys);
+}
+
+nlohmann::json RunHeader(const EvalConfig& config, const std::string& config_hash) {
+  return {{"fasterbench_version", kVersion},
+          {"git_revision", kGitRevision},
+          {"mujoco_version", mj_version()},
+          {"config_hash", config_hash},
+          {"run_hash", RunIdentityHash(config)},
+          {"policy", config.policy.name},
+          {"policy_params", PolicyParamsText(config)}};
+}
+
+void CheckResumable(const EvalConfig& config, const std::filesystem::path& out, const Shard& shard) {
   const auto records = ReadRunLog(out / "episodes.jsonl");
   if (records.empty()) return;
   const auto& first = records.front();
@@ -79,55 +125,70 @@ void CheckResumable(const EvalConfig& config, const std::filesystem::path& out) 
         (out / "episodes.jsonl").string(), first.value("policy", "?"), first.value("policy_params", "?"),
         config.policy.name, params));
   }
+  if (first.value("shard", "0/1") != shard.ToString()) {
+    throw InputError(fmt::format("{}: the log holds shard {}; this run is shard {}: choose a fresh out directory",
+                                 (out / "episodes.jsonl").string(), first.value("shard", "0/1"), shard.ToString()));
+  }
 }
 
 nlohmann::json RunEvaluation(const EvalConfig& config, const std::string& config_hash,
-                             const std::filesystem::path& out, EvalRunStats* stats) {
-  const std::vector<envs::EpisodeId> episodes = BuildEpisodeList(config);
-  auto policy = policies::CreatePolicy(config.policy.name, config.policy.params);
-  const nlohmann::json header = {{"fasterbench_version", kVersion},
-                                 {"git_revision", kGitRevision},
-                                 {"mujoco_version", mj_version()},
-                                 {"config_hash", config_hash},
-                                 {"policy", config.policy.name},
-                                 {"policy_params", PolicyParamsText(config)}};
+                             const std::filesystem::path& out, EvalRunStats* stats, const Shard& shard) {
+  const std::vector<envs::EpisodeId> all = BuildEpisodeList(config);
+  const std::vector<bool> filmed = SelectVideoEpisodes(all, config.videos);
+  std::vector<size_t> mine;  // positions in `all` of this shard's episodes
+  for (size_t p = 0; p < all.size(); ++p) {
+    if (shard.Holds(p)) mine.push_back(p);
+  }
+  nlohmann::json header = RunHeader(config, config_hash);
+  if (!shard.whole()) header["shard"] = shard.ToString();
 
-  CheckResumable(config, out);
+  CheckResumable(config, out, shard);
   RunLog log(out / "episodes.jsonl");
   if (log.records().empty()) {
     nlohmann::json line = header;
     line["key"] = "header";
     line["type"] = "header";
     line["schema_version"] = kResultsSchemaVersion;
+    line["shard"] = shard.ToString();
+    line["episodes_total"] = all.size();
+    line["episode_list_hash"] = EpisodeListHash(all);
     log.Append(line);
   }
 
   EvalRunStats local;
-  local.planned = static_cast<int>(episodes.size());
-  for (const auto& id : episodes) local.resumed += log.Contains(id.ToString()) ? 1 : 0;
+  local.planned = static_cast<int>(mine.size());
+  std::vector<size_t> todo;
+  for (const size_t p : mine) {
+    if (log.Contains(all[p].ToString())) {
+      ++local.resumed;
+    } else {
+      todo.push_back(p);
+    }
+  }
   if (local.resumed > 0) spdlog::info("resuming: {} of {} episodes already in {}", local.resumed, local.planned, log.path().string());
 
-  const EpisodeRunOptions options{config.replan_interval};
-  std::map<std::string, std::unique_ptr<const envs::EnvSpec>> specs;  // by task/embodiment
-  envs::EpisodeState state;
   {
-    Progress progress("eval " + config.policy.name, local.planned - local.resumed, "episodes");
-    int successes = 0;
-    for (const auto& id : episodes) {
-      if (log.Contains(id.ToString())) continue;
-      ThrowIfInterrupted();
-      auto& spec = specs[id.task + "/" + id.embodiment];
-      if (!spec) spec = envs::EnvSpec::Create(id.suite, id.task, id.embodiment);
-      const EpisodeRecord record = RunEpisode(*spec, *policy, id, state, options);
-      nlohmann::json line = ToJson(record);
-      line["type"] = "episode";
-      log.Append(line);
-      successes += record.success_once ? 1 : 0;
-      ++local.ran;
-      spdlog::debug("{}: {} ({} steps{})", id.ToString(), record.success_once ? "success" : "failure", record.steps,
-                    record.failure == EpisodeFailure::kNone ? "" : ", " + EpisodeFailureName(record.failure));
-      progress.Advance();
-    }
+    SpecCache specs;
+    const int workers = ResolveWorkers(config.workers);
+    Progress progress(fmt::format("eval {} x{}", config.policy.name, workers), static_cast<int64_t>(todo.size()),
+                      "episodes");
+    RunOnWorkers(
+        static_cast<int>(todo.size()), workers,
+        [&](int) { return std::make_unique<EvalWorker>(config, specs, out, RegistryPolicyMaker(config)); },
+        [&](std::unique_ptr<EvalWorker>& worker, int item) {
+          const size_t p = todo[static_cast<size_t>(item)];
+          return worker->Run(all[p], filmed[p]);
+        },
+        [&](int, EpisodeRecord&& record) {
+          nlohmann::json line = ToJson(record);
+          line["type"] = "episode";
+          log.Append(line);
+          ++local.ran;
+          spdlog::debug("{}: {} ({} steps{})", record.id.ToString(), record.success_once ? "success" : "failure",
+                        record.steps,
+                        record.failure == EpisodeFailure::kNone ? "" : ", " + EpisodeFailureName(record.failure));
+          progress.Advance();
+        });
     progress.Finish();
   }
 
@@ -136,7 +197,7 @@ nlohmann::json RunEvaluation(const EvalConfig& config, const std::string& config
     if (line.value("type", "") == "episode") logged.emplace(line["key"].get<std::string>(), EpisodeRecordFromJson(line));
   }
   std::vector<EpisodeRecord> records;
-  for (const auto& id : episodes) records.push_back(logged.at(id.ToString()));
+  for (const size_t p : mine) records.push_back(logged.at(all[p].ToString()));
   nlohmann::json results = Aggregate(records, header);
   WriteFileAtomic(out / "results.json", results.dump(2) + "\n");
   if (stats != nullptr) *stats = local;

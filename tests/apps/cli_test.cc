@@ -1,9 +1,6 @@
 // End-to-end checks of the fasterbench executable: exit codes, error messages and what an
 // interrupted job leaves on disk.
-#include <fcntl.h>
 #include <signal.h>
-#include <spawn.h>
-#include <sys/wait.h>
 #include <unistd.h>
 
 #include <gmock/gmock.h>
@@ -21,61 +18,20 @@
 #include <nlohmann/json.hpp>
 
 #include "core/data/npy.h"
-
-extern char** environ;
+#include "tests/support/child_process.h"
 
 namespace {
 
 namespace fs = std::filesystem;
 using ::testing::HasSubstr;
+using fb::testing::FreshDir;
+using fb::testing::ProcessResult;
+using fb::testing::ReadText;
 
-struct Result {
-  int exit_code = -1;
-  std::string out;
-  std::string err;
-};
+fs::path Scratch(const std::string& name) { return FreshDir("cli_test_" + name); }
 
-fs::path Scratch(const std::string& name) {
-  const fs::path dir = fs::path(::testing::TempDir()) / ("cli_test_" + name);
-  fs::remove_all(dir);
-  fs::create_directories(dir);
-  return dir;
-}
-
-std::string Slurp(const fs::path& path) {
-  std::ifstream in(path);
-  std::stringstream text;
-  text << in.rdbuf();
-  return text.str();
-}
-
-// Starts the binary with stdout/stderr redirected into files under `dir`.
-pid_t Spawn(const std::vector<std::string>& args, const fs::path& dir) {
-  std::vector<std::string> argv_storage = {FB_BINARY};
-  argv_storage.insert(argv_storage.end(), args.begin(), args.end());
-  std::vector<char*> argv;
-  for (auto& a : argv_storage) argv.push_back(a.data());
-  argv.push_back(nullptr);
-  posix_spawn_file_actions_t actions;
-  posix_spawn_file_actions_init(&actions);
-  posix_spawn_file_actions_addopen(&actions, 1, (dir / "stdout").c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0644);
-  posix_spawn_file_actions_addopen(&actions, 2, (dir / "stderr").c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0644);
-  pid_t pid = 0;
-  EXPECT_EQ(posix_spawn(&pid, FB_BINARY, &actions, nullptr, argv.data(), environ), 0);
-  posix_spawn_file_actions_destroy(&actions);
-  return pid;
-}
-
-Result Wait(pid_t pid, const fs::path& dir) {
-  int status = 0;
-  waitpid(pid, &status, 0);
-  return {WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status), Slurp(dir / "stdout"),
-          Slurp(dir / "stderr")};
-}
-
-Result RunFasterbench(const std::vector<std::string>& args, const std::string& name) {
-  const fs::path dir = Scratch(name);
-  return Wait(Spawn(args, dir), dir);
+ProcessResult RunFasterbench(const std::vector<std::string>& args, const std::string& name) {
+  return fb::testing::Run(FB_BINARY, args, Scratch(name));
 }
 
 TEST(CliTest, HelpListsSubcommandsAndExitsZero) {
@@ -138,7 +94,7 @@ TEST(CliTest, DebugLogReportsOpenBlasAndThreadCount) {
 TEST(CliTest, InterruptLeavesNoHalfWrittenOutput) {
   const fs::path dir = Scratch("interrupt");
   const fs::path out = dir / "out" / "demos.hdf5";
-  const pid_t pid = Spawn({"data", "synth", "--episodes", "5000000", "--out", out.string()}, dir);
+  const pid_t pid = fb::testing::Spawn(FB_BINARY, {"data", "synth", "--episodes", "5000000", "--out", out.string()}, dir);
   // Wait until the job is writing (its temporary file exists), then press Ctrl-C.
   const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(60);
   auto has_temporary = [&] {
@@ -151,7 +107,7 @@ TEST(CliTest, InterruptLeavesNoHalfWrittenOutput) {
   ASSERT_TRUE(has_temporary()) << "the job never started writing";
   std::this_thread::sleep_for(std::chrono::milliseconds(300));
   kill(pid, SIGINT);
-  const auto result = Wait(pid, dir);
+  const auto result = fb::testing::Wait(pid, dir);
   EXPECT_EQ(result.exit_code, 130) << result.err;
   EXPECT_THAT(result.err, HasSubstr("interrupted"));
   EXPECT_FALSE(fs::exists(out));
@@ -194,7 +150,7 @@ TEST(CliTest, FitEncodeDecodeRoundTripThroughFiles) {
                                   chunks.string(), "--out", ids.string()},
                                  "roundtrip_encode");
     ASSERT_EQ(encode.exit_code, 0) << encode.err;
-    const std::string lines = Slurp(ids);
+    const std::string lines = ReadText(ids);
     EXPECT_EQ(std::count(lines.begin(), lines.end(), '\n'), 40);
     auto decode = RunFasterbench({"tokenizer", "decode", "--tokenizer", (tokenizers / name).string(), "--input",
                                   ids.string(), "--horizon", "20", "--dims", "7", "--out", decoded.string()},

@@ -1,13 +1,16 @@
 #include "eval/episode_runner.h"
 
+#include <chrono>
 #include <limits>
 #include <stdexcept>
+#include <thread>
 
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
 #include <nlohmann/json.hpp>
 
 #include "policies/registry.h"
+#include "tests/eval/hanging_policy.h"
 
 namespace fb::eval {
 namespace {
@@ -21,7 +24,7 @@ envs::EpisodeId Id(int init_index) { return {"spatial", kTask, "id", "widowx250"
 // A misbehaving policy: throws, returns NaN or the wrong shape on its `fail_call`-th Act.
 class BadPolicy final : public policies::Policy {
  public:
-  enum class Mode { kThrow, kNan, kShape };
+  enum class Mode { kThrow, kNan, kShape, kRemoteTimeout, kSlow };
   BadPolicy(Mode mode, int fail_call) : Policy("bad"), k_mode_(mode), k_fail_call_(fail_call) {}
 
  private:
@@ -37,8 +40,11 @@ class BadPolicy final : public policies::Policy {
         case Mode::kThrow: throw std::runtime_error("model exploded");
         case Mode::kNan: chunk.actions[3] = std::numeric_limits<double>::quiet_NaN(); break;
         case Mode::kShape: chunk.actions.pop_back(); break;
+        case Mode::kRemoteTimeout: throw policies::PolicyTimeout("server did not answer within 5 s");
+        case Mode::kSlow: break;
       }
     }
+    if (k_mode_ == Mode::kSlow) std::this_thread::sleep_for(std::chrono::milliseconds(20));
     return chunk;
   }
   Mode k_mode_;
@@ -102,6 +108,54 @@ TEST_F(EpisodeRunnerTest, PolicyFailuresEndTheEpisodeWithAReasonAndTheRunGoesOn)
 
   record = RunEpisode(*spec_, *expert, Id(0), state_, {});  // the same worker state goes on
   EXPECT_TRUE(record.success_once);
+}
+
+TEST_F(EpisodeRunnerTest, TimeoutsAndRemoteTimeoutsAreFailureReasons) {
+  BadPolicy remote(BadPolicy::Mode::kRemoteTimeout, 1);
+  EpisodeRecord record = RunEpisode(*spec_, remote, Id(0), state_, {});
+  EXPECT_EQ(record.failure, EpisodeFailure::kRemoteTimeout);
+  EXPECT_EQ(record.failure_detail, "Act: server did not answer within 5 s");
+
+  // 20 ms per call against a 50 ms episode: the episode stops at a later call's start.
+  BadPolicy slow(BadPolicy::Mode::kSlow, 0);
+  record = RunEpisode(*spec_, slow, Id(0), state_, {.episode_timeout_s = 0.05});
+  EXPECT_EQ(record.failure, EpisodeFailure::kPolicyTimeout);
+  EXPECT_THAT(record.failure_detail, HasSubstr("episode_timeout_s"));
+  EXPECT_LT(record.steps, spec_->task().max_steps);
+}
+
+TEST_F(EpisodeRunnerTest, AHungCallFailsTheEpisodeAtItsDeadline) {
+  auto gate = std::make_shared<testing::Gate>();
+  // Leaked on purpose, like the eval worker does: the abandoned call still uses them.
+  const auto* spec = envs::EnvSpec::Create("spatial", kTask, "widowx250").release();
+  auto* hung = new testing::HangingPolicy(gate, /*hang=*/true);
+  auto* calls = new PolicyCallThread;
+  auto* state = new envs::EpisodeState;
+  const EpisodeRecord record =
+      RunEpisode(*spec, *hung, Id(0), *state, {.policy_timeout_s = 0.2}, {.call_thread = calls});
+  EXPECT_EQ(record.failure, EpisodeFailure::kPolicyTimeout);
+  EXPECT_THAT(record.failure_detail, HasSubstr("Act: no answer within 0.2 s"));
+  EXPECT_TRUE(calls->abandoned());
+  EXPECT_THROW(calls->Run([] {}, 1), std::logic_error);
+  gate->Open();  // the abandoned call ends and its thread leaves
+
+  // A fresh policy on a fresh call thread runs the next episode normally.
+  testing::HangingPolicy fine(gate, /*hang=*/false);
+  PolicyCallThread fresh;
+  const EpisodeRecord next = RunEpisode(*spec_, fine, Id(1), state_, {.policy_timeout_s = 30}, {.call_thread = &fresh});
+  EXPECT_TRUE(next.success_once) << next.failure_detail;
+  EXPECT_FALSE(fresh.abandoned());
+}
+
+TEST(EpisodeFailureTest, NamesRoundTrip) {
+  for (auto f : {EpisodeFailure::kNone, EpisodeFailure::kTimeout, EpisodeFailure::kInvalidAction,
+                 EpisodeFailure::kUnstable, EpisodeFailure::kPolicyError, EpisodeFailure::kBadShape,
+                 EpisodeFailure::kNanAction, EpisodeFailure::kPolicyTimeout, EpisodeFailure::kRemoteTimeout}) {
+    EXPECT_EQ(ParseEpisodeFailure(EpisodeFailureName(f)), f) << EpisodeFailureName(f);
+  }
+  EXPECT_EQ(EpisodeFailureName(EpisodeFailure::kPolicyTimeout), "policy_timeout");
+  EXPECT_EQ(EpisodeFailureName(EpisodeFailure::kRemoteTimeout), "remote_timeout");
+  EXPECT_THROW(ParseEpisodeFailure("hung"), InputError);
 }
 
 TEST_F(EpisodeRunnerTest, RecordRoundTripsThroughJson) {

@@ -1,6 +1,8 @@
 #include "eval/eval_run.h"
 
+#include <algorithm>
 #include <fstream>
+#include <map>
 #include <set>
 #include <sstream>
 
@@ -10,7 +12,10 @@
 #include "core/config/schema.h"
 #include "core/error.h"
 #include "core/interrupt.h"
+#include "envs/splits.h"
+#include "envs/task_spec.h"
 #include "eval/run_log.h"
+#include "tests/eval/run_outcomes.h"
 #include "tests/support/scratch_dir.h"
 
 namespace fb::eval {
@@ -32,13 +37,8 @@ std::string ReadText(const fs::path& path) {
   return s.str();
 }
 
-// Results without the fields that measure time.
-nlohmann::json Untimed(nlohmann::json results) {
-  for (auto* level : {&results["overall"]}) level->erase("mean_latency_s");
-  for (auto& [k, v] : results["per_task"].items()) v.erase("mean_latency_s");
-  for (auto& [k, v] : results["per_group"].items()) v.erase("mean_latency_s");
-  return results;
-}
+using testing::Outcomes;
+using testing::Untimed;
 
 TEST(EvalRunTest, EpisodeListHasAFixedOrderAndSeeds) {
   auto config = Config("unused", {"tasks=[spatial_red_block_in_bowl, spatial_red_block_on_plate]",
@@ -54,8 +54,26 @@ TEST(EvalRunTest, EpisodeListHasAFixedOrderAndSeeds) {
   EXPECT_THROW(Config("x", {"init_indices=[1, 1]"}), InputError);
 }
 
+TEST(EvalRunTest, AnEmbodimentSplitRunsOnlyOnItsHeldOutEmbodiments) {
+  const auto config = Config("unused", {"tasks=[spatial_red_block_on_plate]", "embodiments=[]",
+                                        "splits=[id, ood-embodiment]", "init_indices=[0]"});
+  const auto held_out = envs::LoadSplit("ood-embodiment").embodiments;
+  ASSERT_FALSE(held_out.empty());
+  int id = 0;
+  for (const auto& episode : BuildEpisodeList(config)) {
+    if (episode.split == "id") ++id;
+    if (episode.split == "ood-embodiment") {
+      EXPECT_NE(std::find(held_out.begin(), held_out.end(), episode.embodiment), held_out.end()) << episode.ToString();
+    }
+  }
+  EXPECT_EQ(id, static_cast<int>(envs::LoadSuite("spatial").embodiments.size()));
+  const auto without = Config("unused", {"tasks=[spatial_red_block_on_plate]", "embodiments=[panda]",
+                                         "splits=[ood-embodiment]", "init_indices=[0]"});
+  EXPECT_TRUE(BuildEpisodeList(without).empty());
+}
+
 TEST(EvalRunTest, ResumeAfterATornWriteGivesTheSameResultsWithNoEpisodeTwice) {
-  const testing::ScratchDir scratch;
+  const fb::testing::ScratchDir scratch;
   const auto config = Config(scratch / "run");
   EvalRunStats stats;
   const nlohmann::json uninterrupted = RunEvaluation(config, "hash", config.out, &stats);
@@ -90,7 +108,7 @@ TEST(EvalRunTest, ResumeAfterATornWriteGivesTheSameResultsWithNoEpisodeTwice) {
 }
 
 TEST(EvalRunTest, InterruptStopsBetweenEpisodesAndAnotherPolicyCannotResume) {
-  const testing::ScratchDir scratch;
+  const fb::testing::ScratchDir scratch;
   const auto config = Config(scratch / "run", {"policy={name: zero, params: {chunk: 4}}", "init_indices=[0]"});
   RequestInterrupt();
   EXPECT_THROW(RunEvaluation(config, "hash", config.out), Interrupted);
@@ -100,6 +118,50 @@ TEST(EvalRunTest, InterruptStopsBetweenEpisodesAndAnotherPolicyCannotResume) {
   const auto other = Config(scratch / "run", {"policy={name: random}", "init_indices=[0]"});
   EXPECT_THAT([&] { RunEvaluation(other, "hash", other.out); },
               ::testing::ThrowsMessage<InputError>(::testing::HasSubstr("the log holds a run of policy 'zero' with params {chunk: 4}; this config asks for 'random'")));
+}
+
+TEST(EvalRunTest, WorkerCountChangesNeitherOutcomesNorResults) {
+  const fb::testing::ScratchDir scratch;
+  const auto one = Config(scratch / "one", {"init_indices=[0, 1, 2, 3]", "workers=1"});
+  const auto two = Config(scratch / "two", {"init_indices=[0, 1, 2, 3]", "workers=2"});
+  const nlohmann::json a = RunEvaluation(one, "hash", one.out);
+  const nlohmann::json b = RunEvaluation(two, "hash", two.out);
+  EXPECT_EQ(Untimed(a), Untimed(b));
+  EXPECT_EQ(a["overall"]["episodes"], 4);
+  const auto outcomes = Outcomes(scratch / "one" / "episodes.jsonl");
+  EXPECT_EQ(outcomes.size(), 4u);
+  EXPECT_EQ(outcomes, Outcomes(scratch / "two" / "episodes.jsonl"));
+  EXPECT_EQ(a["run_hash"], b["run_hash"]);  // workers is not part of the run's identity
+}
+
+TEST(EvalRunTest, VideosFilmTheFirstInitIndicesOfEachTaskUnderTheirIdentity) {
+  const fb::testing::ScratchDir scratch;
+  const auto config = Config(scratch / "run", {"init_indices=[1, 0]", "videos=1", "workers=2"});
+  RunEvaluation(config, "hash", config.out);
+  std::map<int, std::string> videos;
+  for (const auto& r : ReadRunLog(scratch / "run" / "episodes.jsonl")) {
+    if (r.value("type", "") == "episode") videos[r["init_index"].get<int>()] = r.value("video", "");
+  }
+  ASSERT_EQ(videos.size(), 2u);
+  EXPECT_EQ(videos[0], "videos/spatial/spatial_red_block_on_plate/id/widowx250/init0-seed0.mp4");
+  EXPECT_EQ(videos[1], "");  // init index 1 is the task's second
+  EXPECT_GT(fs::file_size(scratch / "run" / videos[0]), 1000u);
+}
+
+TEST(EvalRunTest, ShardsTakeInterleavedPositionsAndRefuseAnotherShardsLog) {
+  const fb::testing::ScratchDir scratch;
+  const auto config = Config(scratch / "run", {"policy={name: zero, params: {chunk: 4}}", "init_indices=[0, 1, 2]"});
+  const auto all = BuildEpisodeList(config);
+  EvalRunStats stats;
+  RequestInterrupt();  // plan only: nothing runs
+  EXPECT_THROW(RunEvaluation(config, "hash", ShardDir(config.out, {1, 2}), &stats, {1, 2}), Interrupted);
+  ClearInterrupt();
+  const auto header = ReadRunLog(ShardDir(config.out, {1, 2}) / "episodes.jsonl").front();
+  EXPECT_EQ(header["shard"], "1/2");
+  EXPECT_EQ(header["episodes_total"], all.size());
+  EXPECT_EQ(header["episode_list_hash"], EpisodeListHash(all));
+  EXPECT_THAT([&] { CheckResumable(config, ShardDir(config.out, {1, 2}), {0, 2}); },
+              ::testing::ThrowsMessage<InputError>(::testing::HasSubstr("the log holds shard 1/2; this run is shard 0/2")));
 }
 
 }  // namespace
