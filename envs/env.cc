@@ -31,6 +31,28 @@ std::string FillTemplate(const std::string& text, const TaskConfig& task) {
   return out;
 }
 
+// The one joint of object `body`'s child bodies (a drawer's slide), checked against the
+// task's initial value, or -1 when it has none.
+int InnerJoint(const mjModel* m, const TaskConfig& task, const ObjectConfig& object, int body, int free_joint) {
+  int inner = -1;
+  for (int j = 0; j < m->njnt; ++j) {
+    if (j == free_joint || m->body_rootid[m->jnt_bodyid[j]] != body) continue;
+    if (inner >= 0 || m->jnt_type[j] == mjJNT_FREE || m->jnt_type[j] == mjJNT_BALL) {
+      throw InputError(fmt::format("task '{}': object '{}' (assets/objects/{}.xml) may have one slide or hinge "
+                                   "joint besides its free joint",
+                                   task.name, object.name, object.kind));
+    }
+    inner = j;
+  }
+  const bool limited = inner >= 0 && m->jnt_limited[inner];
+  const double lo = limited ? m->jnt_range[2 * inner] : 0, hi = limited ? m->jnt_range[2 * inner + 1] : 0;
+  if ((inner < 0 && object.joint != 0) || (limited && (object.joint < lo || object.joint > hi))) {
+    throw InputError(fmt::format("task '{}': objects '{}': joint {} is outside the range [{}, {}] of its inner joint",
+                                 task.name, object.name, object.joint, lo, hi));
+  }
+  return inner;
+}
+
 }  // namespace
 
 std::string EpisodeId::ToString() const {
@@ -107,6 +129,7 @@ std::unique_ptr<const EnvSpec> EnvSpec::FromConfigs(const std::string& suite, Ta
     spec->k_object_qpos_.push_back(m->jnt_qposadr[joint]);
     spec->k_object_dof_.push_back(m->jnt_dofadr[joint]);
     spec->k_object_boxes_.push_back(BodyLocalBox(m, body));
+    spec->k_object_joints_.push_back(InnerJoint(m, t, object, body, joint));
   }
   for (const DistractorConfig& object : Distractors()) {
     const int body = mj_name2id(m, mjOBJ_BODY, object.name.c_str());

@@ -92,6 +92,8 @@ class EnvSpec final {
   // Free-joint addresses of object i: 7 qpos values (pos, quat) and 6 dofs.
   int object_qpos_adr(int i) const { return k_object_qpos_[static_cast<size_t>(i)]; }
   int object_dof_adr(int i) const { return k_object_dof_[static_cast<size_t>(i)]; }
+  // Object i's one inner joint (a drawer's slide, a button's press), or -1 for a rigid object.
+  int object_joint(int i) const { return k_object_joints_[static_cast<size_t>(i)]; }
   // The ood-distractor objects (Distractors() in scene_builder.h), in every model, parked
   // off-table unless an ood-distractor initial state places them.
   int num_distractors() const { return static_cast<int>(k_distractor_qpos_.size()); }
@@ -117,6 +119,7 @@ class EnvSpec final {
   std::vector<int> k_object_bodies_;    // (objects) body ids
   std::vector<int> k_object_qpos_;      // (objects) free-joint qpos address (7 values)
   std::vector<int> k_object_dof_;       // (objects) free-joint dof address (6 values)
+  std::vector<int> k_object_joints_;    // (objects) inner joint id or -1
   std::vector<LocalBox> k_object_boxes_;  // (objects)
   std::vector<int> k_distractor_bodies_, k_distractor_qpos_, k_distractor_dof_;  // (distractors)
   std::vector<LocalBox> k_distractor_boxes_;

@@ -6,6 +6,7 @@
 #include <fmt/format.h>
 
 #include "core/error.h"
+#include "envs/expert_skills/skill.h"
 
 namespace fb::envs {
 namespace {
@@ -34,6 +35,20 @@ double Top(const EnvSpec& spec, const mjData* d, int object) {
 
 double Distance3(const double a[3], const double b[3]) {
   return std::sqrt((a[0] - b[0]) * (a[0] - b[0]) + (a[1] - b[1]) * (a[1] - b[1]) + (a[2] - b[2]) * (a[2] - b[2]));
+}
+
+// The delta-EEF action toward waypoint `goal` from the commanded pose, at most `speed` of
+// max_translation per step.
+void WriteAction(const double goal[3], const ArmTarget& target, double speed, double yaw_error, double gripper,
+                 double max_t, double max_r, double* action) {
+  double delta[3];
+  mju_sub3(delta, goal, target.pos);
+  const double norm = mju_norm3(delta);
+  const double limit = speed * max_t;
+  if (norm > limit) mju_scl3(delta, delta, limit / norm);
+  for (int i = 0; i < 3; ++i) action[i] = delta[i] / max_t;
+  action[5] = Clip(yaw_error / max_r, -0.5, 0.5);
+  action[6] = gripper;
 }
 
 }  // namespace
@@ -91,10 +106,37 @@ void ScriptedExpert::Reset(const EnvSpec& spec, const EpisodeState& episode, Exp
     mju_sub3(world, d->xpos + 3 * bodies[0], d->xpos + 3 * bodies[1]);
     mju_mulMatTVec(state.closing_axis, r, world, 3, 3);  // into the site frame
     mju_normalize3(state.closing_axis);
-    if (!k_plans_[static_cast<size_t>(a)].empty()) {
+    if (!k_plans_[static_cast<size_t>(a)].empty() && Step(spec, a, 0).skill == "pick_place") {
       state.initial_bottom = Bottom(spec, d, spec.object_index(Step(spec, a, 0).pick));
     }
   }
+}
+
+void ScriptedExpert::NextStep(const EnvSpec& spec, const mjData* d, int arm, ArmExpertState& expert) const {
+  ++expert.plan_step;
+  expert.phase = kApproach;
+  expert.phase_steps = 0;
+  expert.retries = 0;
+  expert.skill_reached = false;
+  if (!ArmFinished(arm, expert) && Step(spec, arm, expert.plan_step).skill == "pick_place") {
+    expert.initial_bottom = Bottom(spec, d, spec.object_index(Step(spec, arm, expert.plan_step).pick));
+  }
+}
+
+void ScriptedExpert::ActSkill(const EnvSpec& spec, const EpisodeState& episode, int arm, ArmExpertState& expert,
+                              double* action) const {
+  const mjData* d = episode.data.get();
+  const ExpertStepConfig& step = Step(spec, arm, expert.plan_step);
+  double eef[3], eef_quat[4];
+  spec.controller().EefPose(d, arm, eef, eef_quat);
+  const ArmTarget& target = episode.controller.targets[static_cast<size_t>(arm)];
+  const skills::SkillContext context{spec, d, k_options_, step, spec.object_index(step.object), eef, eef_quat, target};
+  const skills::SkillCommand cmd = step.skill == "pull"   ? skills::PullDrawer(context, expert)
+                                   : step.skill == "push" ? skills::PushDrawer(context, expert)
+                                                          : skills::PressButton(context, expert);
+  if (cmd.finished) NextStep(spec, d, arm, expert);
+  const ActionConfig& a = spec.embodiment().config().action;
+  WriteAction(cmd.goal, target, cmd.speed, cmd.yaw_error, cmd.gripper, a.max_translation, a.max_rotation, action);
 }
 
 bool ScriptedExpert::ArmFinished(int arm, const ArmExpertState& expert) const {
@@ -126,6 +168,10 @@ void ScriptedExpert::ActArm(const EnvSpec& spec, const EpisodeState& episode, in
   if (ArmFinished(arm, expert)) return;
 
   const ExpertStepConfig& step = Step(spec, arm, expert.plan_step);
+  if (step.skill != "pick_place") {
+    ActSkill(spec, episode, arm, expert, action);
+    return;
+  }
   const int pick = spec.object_index(step.pick);
   const int place = spec.object_index(step.place);
   const ArmTarget& target = episode.controller.targets[static_cast<size_t>(arm)];
@@ -153,6 +199,7 @@ void ScriptedExpert::ActArm(const EnvSpec& spec, const EpisodeState& episode, in
     expert.phase = phase;
     expert.phase_steps = 0;
   };
+  bool skill_next = false;  // the next step is another skill: its phase 0 is not kApproach's
   const bool held = std::hypot(obj[0] - eef[0], obj[1] - eef[1]) < kGraspRadius &&
                     std::abs(eef[2] - obj_bottom - expert.grasp_offset) < 0.02;
 
@@ -200,12 +247,8 @@ void ScriptedExpert::ActArm(const EnvSpec& spec, const EpisodeState& episode, in
     case kRetreat:
       goal[2] = place_top + o.hover + expert.grasp_offset;
       if (at(2 * o.tolerance)) {
-        ++expert.plan_step;
-        next(kApproach);
-        expert.retries = 0;
-        if (!ArmFinished(arm, expert)) {
-          expert.initial_bottom = Bottom(spec, d, spec.object_index(Step(spec, arm, expert.plan_step).pick));
-        }
+        NextStep(spec, d, arm, expert);
+        skill_next = !ArmFinished(arm, expert) && Step(spec, arm, expert.plan_step).skill != "pick_place";
       }
       break;
     case kRetryOpen:
@@ -237,21 +280,15 @@ void ScriptedExpert::ActArm(const EnvSpec& spec, const EpisodeState& episode, in
   }
 
   // Phase transitions that depend on arriving at the goal.
-  if (expert.phase == kApproach && at(2 * o.tolerance) && std::abs(measured_yaw_error) < kYawTolerance) {
+  if (!skill_next && expert.phase == kApproach && at(2 * o.tolerance) &&
+      std::abs(measured_yaw_error) < kYawTolerance) {
     next(kDescend);
   }
   else if (expert.phase == kDescend && at(o.tolerance)) next(kClose);
   else if (expert.phase == kCarry && at(2 * o.tolerance)) next(kLower);
   else if (expert.phase == kLower && at(o.tolerance)) next(kRelease);
 
-  double delta[3];
-  mju_sub3(delta, goal, target.pos);
-  const double norm = mju_norm3(delta);
-  const double limit = speed * max_t;
-  if (norm > limit) mju_scl3(delta, delta, limit / norm);
-  for (int i = 0; i < 3; ++i) action[i] = delta[i] / max_t;
-  action[5] = Clip(yaw_error / max_r, -0.5, 0.5);
-  action[6] = gripper;
+  WriteAction(goal, target, speed, yaw_error, gripper, max_t, max_r, action);
 }
 
 StepResult RunExpertEpisode(const EnvSpec& spec, const ScriptedExpert& expert, const EpisodeId& id,

@@ -2,8 +2,9 @@
 // YAML's `expert:` steps) through the delta-EEF action space: hover above the object, turn
 // the gripper to a box-shaped object's faces, descend, close, lift, check the grasp (and retry
 // from the hover when it failed or the object dropped), carry above the target, lower, open,
-// retreat. On a bimanual embodiment each arm runs the steps assigned to it (`arm:`), both
-// arms at once.
+// retreat. Steps with another `skill` open or close a drawer or press a button (see
+// envs/expert_skills/skill.h). On a bimanual embodiment each arm runs the steps assigned to it
+// (`arm:`), both arms at once.
 #pragma once
 
 #include <string>
@@ -35,6 +36,8 @@ struct ArmExpertState {
   double initial_bottom = 0;    // object's bottom z when the plan step started
   double closing_axis[3] = {};  // finger closing direction in the eef site frame
   double tip_offset = 0;        // lowest fingertip z minus eef z, gripper pointing down
+  double skill_goal[3] = {};    // articulated-object skills: the waypoint of the current phase
+  bool skill_reached = false;   // ... whether the current attempt reached its goal
 };
 
 // Per-episode memory of the expert.
@@ -63,6 +66,11 @@ class ScriptedExpert final {
               double* action) const;
   bool ArmFinished(int arm, const ArmExpertState& expert) const;
   const ExpertStepConfig& Step(const EnvSpec& spec, int arm, int plan_step) const;
+  // Moves `expert` on to its next plan step.
+  void NextStep(const EnvSpec& spec, const mjData* d, int arm, ArmExpertState& expert) const;
+  // ActArm for a step whose skill is not pick_place.
+  void ActSkill(const EnvSpec& spec, const EpisodeState& episode, int arm, ArmExpertState& expert,
+                double* action) const;
 
   ExpertOptions k_options_;
   std::vector<std::vector<int>> k_plans_;  // (arms) indices into task().expert, in order

@@ -27,6 +27,17 @@ struct Predicate::Parser {
     return id;
   }
 
+  // The slide joint "<object>_<suffix>" of an articulated object, e.g. a drawer's "_slide".
+  int Joint(const YAML::Node& node, const std::string& path, const std::string& suffix, const char* kind) const {
+    const std::string name = node.as<std::string>() + "_" + suffix;
+    const int id = mj_name2id(m, mjOBJ_JOINT, name.c_str());
+    if (id < 0 || m->jnt_type[id] != mjJNT_SLIDE || !m->jnt_limited[id]) {
+      Fail(node, path, fmt::format("object '{}' is not a {}: it has no limited slide joint '{}'", node.Scalar(), kind,
+                                   name));
+    }
+    return id;
+  }
+
   double Number(const YAML::Node& node, const std::string& path) const {
     try {
       return node.as<double>();
@@ -37,8 +48,8 @@ struct Predicate::Parser {
 
   int Add(const YAML::Node& node, const std::string& path) {
     if (!node.IsMap() || node.size() != 1) {
-      Fail(node, path, "a predicate is a map with one key: on, in, inside_region, lifted, near, upright, all, any "
-                       "or sequence");
+      Fail(node, path, "a predicate is a map with one key: on, in, inside_region, lifted, near, upright, open, "
+                       "closed, pressed, all, any or sequence");
     }
     const std::string key = node.begin()->first.as<std::string>();
     const YAML::Node args = node.begin()->second;
@@ -46,6 +57,7 @@ struct Predicate::Parser {
     static const std::map<std::string, std::pair<Kind, int>> kPrimitives = {
         {"on", {Kind::kOn, 2}},         {"in", {Kind::kIn, 2}},       {"inside_region", {Kind::kInsideRegion, 2}},
         {"lifted", {Kind::kLifted, 2}}, {"near", {Kind::kNear, 3}},   {"upright", {Kind::kUpright, 1}},
+        {"open", {Kind::kOpen, 2}},     {"closed", {Kind::kClosed, 1}}, {"pressed", {Kind::kPressed, 1}},
         {"all", {Kind::kAll, -1}},      {"any", {Kind::kAny, -1}},    {"sequence", {Kind::kSequence, -1}}};
     const auto found = kPrimitives.find(key);
     if (found == kPrimitives.end()) {
@@ -78,6 +90,9 @@ struct Predicate::Parser {
       const char* form = kind == Kind::kNear ? "[object, object, distance]"
                          : kind == Kind::kLifted ? "[object, height]"
                          : kind == Kind::kUpright ? "[object]"
+                         : kind == Kind::kClosed ? "[drawer]"
+                         : kind == Kind::kPressed ? "[button]"
+                         : kind == Kind::kOpen ? "[drawer, fraction]"
                          : kind == Kind::kInsideRegion ? "[object, region]"
                                                        : "[object, object]";
       Fail(args, here, fmt::format("expects {} ({} values)", form, arity));
@@ -101,6 +116,18 @@ struct Predicate::Parser {
       case Kind::kLifted:
         n.value = Number(list[1], here + "[1]");
         words.push_back(list[1].Scalar());
+        break;
+      case Kind::kOpen:
+        n.joint = Joint(list[0], here + "[0]", "slide", "drawer");
+        n.value = Number(list[1], here + "[1]");
+        if (!(n.value > 0 && n.value <= 1)) Fail(list[1], here + "[1]", "the open fraction must be in (0, 1]");
+        words.push_back(list[1].Scalar());
+        break;
+      case Kind::kClosed:
+        n.joint = Joint(list[0], here + "[0]", "slide", "drawer");
+        break;
+      case Kind::kPressed:
+        n.joint = Joint(list[0], here + "[0]", "press", "button");
         break;
       case Kind::kInsideRegion: {
         const std::string name = list[1].as<std::string>();
@@ -159,6 +186,7 @@ Predicate Predicate::ParseText(std::string_view yaml, const mjModel* m, const st
 void Predicate::ResetState(const mjData* d, PredicateState& state) const {
   state.stage.assign(static_cast<size_t>(k_num_sequences_), 0);
   state.initial_bottom.assign(k_nodes_.size(), 0.0);
+  state.reached.assign(k_nodes_.size(), 0);
   for (size_t i = 0; i < k_nodes_.size(); ++i) {
     if (k_nodes_[i].kind != Kind::kLifted) continue;
     double top = 0;
@@ -179,6 +207,11 @@ bool Predicate::Slow(const mjModel* m, const mjData* d, int body, int relative_t
     for (int i = 0; i < 3; ++i) lin[i] -= lin_b[i], ang[i] -= ang_b[i];
   }
   return mju_norm3(lin) < k_tol_.max_speed && mju_norm3(ang) < k_tol_.max_angular_speed;
+}
+
+double Predicate::JointFraction(const mjModel* m, const mjData* d, int joint) {
+  const double lo = m->jnt_range[2 * joint], hi = m->jnt_range[2 * joint + 1];
+  return (d->qpos[m->jnt_qposadr[joint]] - lo) / (hi - lo);
 }
 
 bool Predicate::EvaluateNode(int index, const mjModel* m, const mjData* d, PredicateState& state) const {
@@ -219,6 +252,15 @@ bool Predicate::EvaluateNode(int index, const mjModel* m, const mjData* d, Predi
     }
     case Kind::kUpright:
       return d->xmat[9 * n.a + 8] >= k_tol_.upright_cos;
+    case Kind::kOpen:
+      return JointFraction(m, d, n.joint) >= n.value;
+    case Kind::kClosed:
+      return JointFraction(m, d, n.joint) <= k_tol_.closed_fraction;
+    case Kind::kPressed: {
+      char& reached = state.reached[static_cast<size_t>(index)];
+      reached = reached || JointFraction(m, d, n.joint) >= k_tol_.pressed_fraction;
+      return reached;
+    }
     case Kind::kAll:
     case Kind::kAny: {
       bool all = true, any = false;

@@ -9,12 +9,18 @@
 //       - lifted: [red_block, 0.05]       # bottom >= 0.05 m above where it started
 //       - near: [red_block, bowl, 0.1]    # body origins closer than 0.1 m
 //       - upright: [cylinder]             # body z axis within 15 degrees of world z
+//       - open: [drawer, 0.7]             # drawer slide joint at >= 70% of its range
+//       - closed: [drawer]                # drawer slide joint within 10% of its range of shut
+//       - pressed: [button]               # button pushed past 60% of its travel at some step
 //       - sequence: [..., ...]            # children become true in this order (the last one now)
 //
 // `on`, `in` and `inside_region` require the object to move slower than
 // PredicateTolerances::max_speed relative to its support, so an object flying through the
-// target does not count. The tree is immutable (shared by workers); per-episode memory
-// (sequence progress, initial heights) lives in a PredicateState.
+// target does not count. `open`/`closed` read the object's joint "<name>_slide" and `pressed`
+// its joint "<name>_press" (assets/objects/drawer.xml, button.xml), normalised by the joint
+// range; a button springs back, so `pressed` stays true once reached. The tree is immutable
+// (shared by workers); per-episode memory (sequence progress, initial heights, presses) lives
+// in a PredicateState.
 #pragma once
 
 #include <string>
@@ -36,17 +42,22 @@ struct PredicateTolerances {
   double footprint_margin = 0.0;    // m, shrinks b's footprint for `on`
   double container_margin = 0.004;  // m, shrinks a container's footprint for `in`
   double upright_cos = 0.9659;      // cos(15 degrees)
+  double closed_fraction = 0.1;     // of a drawer's slide range, at most, for `closed`
+  double pressed_fraction = 0.6;    // of a button's travel, at least, for `pressed`
 };
 
 // Per-episode memory of a predicate tree.
 struct PredicateState {
   std::vector<int> stage;             // (sequence nodes) index of the child being waited for
   std::vector<double> initial_bottom;  // (nodes) bottom z of `lifted` objects at ResetState
+  std::vector<char> reached;           // (nodes) `pressed` has held at some step
 };
 
 class Predicate final {
  public:
-  enum class Kind { kOn, kIn, kInsideRegion, kLifted, kNear, kUpright, kAll, kAny, kSequence };
+  enum class Kind {
+    kOn, kIn, kInsideRegion, kLifted, kNear, kUpright, kOpen, kClosed, kPressed, kAll, kAny, kSequence
+  };
 
   // Parses `node` (a map with one key, see above) located at `path` of `doc`, resolving object
   // names as body names of m and region names in `regions`. Throws fb::InputError with
@@ -61,7 +72,7 @@ class Predicate final {
   static Predicate ParseText(std::string_view yaml, const mjModel* m, const std::vector<RegionConfig>& regions = {},
                              PredicateTolerances tolerances = {});
 
-  // Clears sequence progress and records the reference heights of `lifted` objects from d.
+  // Clears sequence progress and `pressed` memory and records the reference heights of `lifted` objects from d.
   void ResetState(const mjData* d, PredicateState& state) const;
 
   // Whether the predicate holds in d's current state (xpos/xmat/contacts/velocities as left by
@@ -76,7 +87,8 @@ class Predicate final {
     Kind kind = Kind::kAll;
     int a = -1;  // body ids
     int b = -1;
-    double value = 0;          // lifted height or near distance
+    int joint = -1;            // open/closed/pressed: the object's slide joint
+    double value = 0;          // lifted height, near distance or open fraction
     double region[4] = {};     // x lo, x hi, y lo, y hi
     std::string text;          // for ToString
     std::vector<int> children; // node indices
@@ -86,6 +98,7 @@ class Predicate final {
 
   bool EvaluateNode(int index, const mjModel* m, const mjData* d, PredicateState& state) const;
   bool Slow(const mjModel* m, const mjData* d, int body, int relative_to) const;
+  static double JointFraction(const mjModel* m, const mjData* d, int joint);
   std::string NodeString(int index) const;
 
   std::vector<Node> k_nodes_;  // root at 0

@@ -1,7 +1,5 @@
 #include "envs/renderer.h"
 
-#include <GL/osmesa.h>
-
 #include <algorithm>
 #include <cstring>
 #include <stdexcept>
@@ -9,6 +7,7 @@
 #include <fmt/format.h>
 
 #include "core/error.h"
+#include "envs/gl_context.h"
 #include "envs/mujoco_errors.h"
 #include "envs/splits.h"
 
@@ -17,8 +16,6 @@ namespace {
 
 constexpr int kMaxSize = 4096;
 constexpr int kMaxGeoms = 2000;
-// MuJoCo draws into its own framebuffer object; the OSMesa buffer only has to exist.
-constexpr int kDummySize = 16;
 
 std::string CameraList(const mjModel* m) {
   std::string names;
@@ -81,15 +78,17 @@ void ApplyVisualOverrides(const mjModel* m, const mjData* d, int camera_id, mjvS
 
 }  // namespace
 
-struct Renderer::GlContext {
-  OSMesaContext context = nullptr;
-  std::vector<unsigned char> buffer = std::vector<unsigned char>(kDummySize * kDummySize * 4);
-};
+std::string RenderBackendName(RenderBackend backend) { return backend == RenderBackend::kEgl ? "egl" : "osmesa"; }
 
-Renderer::Renderer() : k_gl_(std::make_unique<GlContext>()) {
+RenderBackend ParseRenderBackend(std::string_view name) {
+  if (name == "osmesa") return RenderBackend::kOsmesa;
+  if (name == "egl") return RenderBackend::kEgl;
+  throw InputError(fmt::format("unknown render backend '{}'; choose osmesa or egl", name));
+}
+
+Renderer::Renderer(RenderBackend backend)
+    : k_backend_(backend), k_gl_(backend == RenderBackend::kEgl ? MakeEglContext() : MakeOsmesaContext()) {
   InstallMujocoHandlers();
-  k_gl_->context = OSMesaCreateContextExt(OSMESA_RGBA, 24, 8, 0, nullptr);
-  if (k_gl_->context == nullptr) throw std::runtime_error("OSMesaCreateContextExt failed: no software GL context");
   MakeCurrent();
   mjv_defaultScene(&k_scene_);
   mjr_defaultContext(&k_context_);
@@ -97,18 +96,15 @@ Renderer::Renderer() : k_gl_(std::make_unique<GlContext>()) {
 }
 
 Renderer::~Renderer() {
-  if (k_gl_->context == nullptr) return;
-  MakeCurrent();
-  FreeMujocoContext();
-  OSMesaDestroyContext(k_gl_->context);
-}
-
-void Renderer::MakeCurrent() {
-  if (OSMesaGetCurrentContext() == k_gl_->context) return;
-  if (!OSMesaMakeCurrent(k_gl_->context, k_gl_->buffer.data(), GL_UNSIGNED_BYTE, kDummySize, kDummySize)) {
-    throw std::runtime_error("OSMesaMakeCurrent failed");
+  try {
+    MakeCurrent();
+    FreeMujocoContext();
+  } catch (const std::exception&) {
+    // The context is gone with the GL context below; nothing else to release.
   }
 }
+
+void Renderer::MakeCurrent() { k_gl_->MakeCurrent(); }
 
 void Renderer::FreeMujocoContext() {
   if (k_model_ == nullptr) return;

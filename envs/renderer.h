@@ -1,15 +1,27 @@
-// Headless offscreen rendering of MuJoCo cameras through OSMesa (software GL): one GL
-// context per Renderer, so each worker owns one and renders on its own thread.
+// Headless offscreen rendering of MuJoCo cameras through OSMesa (software GL, the default) or
+// EGL (a GPU where there is one, else Mesa's software rasteriser): one GL context per
+// Renderer, so each worker owns one and renders on its own thread. One backend per process
+// unless both are Mesa (see gl_context.h).
 #pragma once
 
 #include <cstdint>
 #include <memory>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include <mujoco/mujoco.h>
 
 namespace fb::envs {
+
+class GlContext;
+
+enum class RenderBackend { kOsmesa, kEgl };
+
+// "osmesa" | "egl".
+std::string RenderBackendName(RenderBackend backend);
+// Parses "osmesa" | "egl"; throws fb::InputError naming the value and both choices.
+RenderBackend ParseRenderBackend(std::string_view name);
 
 // An 8-bit RGB image, rows top-first (as image files and policies expect).
 struct RgbImage {
@@ -22,8 +34,9 @@ struct RgbImage {
 // one thread at a time; it makes its context current on each call.
 class Renderer final {
  public:
-  // Creates the OSMesa context. Throws std::runtime_error when OSMesa is unavailable.
-  Renderer();
+  // Creates the GL context of `backend`. Throws std::runtime_error when the backend is
+  // unavailable or cannot share the process with the backend used first (see gl_context.h).
+  explicit Renderer(RenderBackend backend = RenderBackend::kOsmesa);
   ~Renderer();
   Renderer(const Renderer&) = delete;
   Renderer& operator=(const Renderer&) = delete;
@@ -38,12 +51,14 @@ class Renderer final {
   // outside [1, 4096]; MujocoError when MuJoCo's GL setup fails.
   RgbImage Render(const mjModel* m, mjData* d, const std::string& camera, int width, int height);
 
+  RenderBackend backend() const { return k_backend_; }
+
  private:
   void MakeCurrent();
   void Prepare(const mjModel* m, int width, int height);
   void FreeMujocoContext();
 
-  struct GlContext;
+  RenderBackend k_backend_;
   std::unique_ptr<GlContext> k_gl_;
   mjvScene k_scene_{};
   mjrContext k_context_{};

@@ -33,8 +33,16 @@ std::string ReadObjectFile(const std::string& kind) {
 
 std::string ObjectBodiesXml(const TaskConfig& task) {
   std::string xml;
+  int parked = 0;
   for (const ObjectConfig& object : task.objects) {
     std::string body = ReadObjectFile(object.kind);
+    // Objects start (qpos0) at the world origin until placed. The many geoms of an articulated
+    // one overlapping the others there would overflow the contact buffer in ResetToHome's
+    // mj_forward, so they start parked on the floor behind the agent-view camera instead.
+    if (object.kind == "drawer" || object.kind == "button") {
+      ReplaceAll(body, "<body name=\"{name}\">",
+                 fmt::format("<body name=\"{{name}}\" pos=\"3 {} 0\">", -0.6 + 0.4 * parked++));
+    }
     ReplaceAll(body, "{name}", object.name);
     ReplaceAll(body, "{rgba}", fmt::format("{} {} {} {}", object.rgba[0], object.rgba[1], object.rgba[2],
                                            object.rgba[3]));

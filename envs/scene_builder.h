@@ -13,7 +13,7 @@
 namespace fb::envs {
 
 // MJCF <body> elements for every object of `task`, each a free body named after the object
-// with its joint "<name>_joint". Throws fb::InputError when an object file cannot be read.
+// with its joint "<name>_joint"; drawers and buttons start parked off the table. Throws fb::InputError when an object file cannot be read.
 std::string ObjectBodiesXml(const TaskConfig& task);
 
 // Distractor objects of the ood-distractor split. Design: every task model always contains

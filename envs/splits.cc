@@ -17,6 +17,7 @@
 #include "core/error.h"
 #include "core/fnv1a.h"
 #include "core/split_mix64.h"
+#include "envs/embodiment_spec.h"
 #include "envs/env.h"
 #include "envs/mujoco_errors.h"
 #include "envs/scene_builder.h"
@@ -162,10 +163,29 @@ SplitConfig LoadSplit(std::string_view name) {
   if (split.name != name) {
     throw InputError(fmt::format("configs/{}: name '{}' differs from the file name", file, split.name));
   }
+  const std::vector<std::string> known = BuiltinEmbodiments();
+  std::set<std::string> seen;
+  for (const std::string& embodiment : split.embodiments) {
+    if (std::find(known.begin(), known.end(), embodiment) == known.end()) {
+      throw InputError(fmt::format("configs/{}: embodiments: unknown embodiment '{}'; known: {}", file, embodiment,
+                                   fmt::join(known, ", ")));
+    }
+    if (!seen.insert(embodiment).second) {
+      throw InputError(fmt::format("configs/{}: embodiments lists '{}' twice", file, embodiment));
+    }
+  }
   return split;
 }
 
 std::vector<std::string> BuiltinSplits() { return config::BuiltinConfigStemsIn(kSplitDir); }
+
+std::vector<std::string> HeldOutEmbodiments() {
+  std::set<std::string> held_out;
+  for (const std::string& name : BuiltinSplits()) {
+    for (const std::string& embodiment : LoadSplit(name).embodiments) held_out.insert(embodiment);
+  }
+  return {held_out.begin(), held_out.end()};
+}
 
 const std::vector<std::string>& SplitInstructions(const TaskConfig& task, const SplitConfig& split) {
   if (split.instructions == "heldout_instructions") {
@@ -184,6 +204,7 @@ std::string TaskPlacementHash(const TaskConfig& task) {
   for (const ObjectConfig& o : task.objects) {
     text += fmt::format("{} {} x{:.17g},{:.17g} y{:.17g},{:.17g} yaw{:.17g},{:.17g}\n", o.name, o.kind, o.x[0], o.x[1],
                         o.y[0], o.y[1], o.yaw[0], o.yaw[1]);
+    if (o.joint != 0) text += fmt::format("{} joint {:.17g}\n", o.name, o.joint);  // absent before articulation
   }
   text += fmt::format("min_separation {:.17g}\nsettle_steps {}\n", task.min_separation, task.settle_steps);
   return config::HashText(text);
@@ -303,9 +324,14 @@ void ApplyVisual(const EnvSpec& spec, const std::vector<double>& visual, mjData*
 }
 
 void ApplyObjectPoses(const EnvSpec& spec, const std::vector<double>& poses, double* qpos, double* qvel) {
+  const mjModel* m = spec.model();
   for (int i = 0; i < spec.num_objects(); ++i) {
     std::copy_n(poses.begin() + 7 * i, 7, qpos + spec.object_qpos_adr(i));
     std::fill_n(qvel + spec.object_dof_adr(i), 6, 0.0);
+    if (const int joint = spec.object_joint(i); joint >= 0) {  // a drawer's opening, from the task
+      qpos[m->jnt_qposadr[joint]] = spec.task().objects[static_cast<size_t>(i)].joint;
+      qvel[m->jnt_dofadr[joint]] = 0.0;
+    }
   }
   if (poses.size() == 7 * static_cast<size_t>(spec.num_objects() + spec.num_distractors())) {
     for (int k = 0; k < spec.num_distractors(); ++k) {

@@ -34,6 +34,10 @@ struct SplitConfig {
   int num_states{};          // initial states generated per task
   int distractors = 0;       // ood-distractor: up to this many Distractors() placed per state (1..n)
   std::string visual = "none";  // none | randomized: per-state colours, lights, table, camera shift
+  // ood-embodiment: the embodiments this split is evaluated on, held out of demonstration
+  // collection (and of every other split's evaluation); empty = no embodiment is held out.
+  // Initial states do not depend on it (object poses only), so it is not part of SplitHash.
+  std::vector<std::string> embodiments;
   template <class V>
   void Describe(V& v) {
     v("name", name, config::NonEmpty{});
@@ -44,15 +48,20 @@ struct SplitConfig {
     v("num_states", num_states, config::Range{1, 100000});
     v("distractors", distractors, config::Range{0, 2}, config::Optional{});
     v("visual", visual, config::OneOf{"none", "randomized"}, config::Optional{});
+    v("embodiments", embodiments, config::Optional{});
   }
 };
 
 // Loads configs/splits/<name>.yaml. Throws fb::InputError for an unknown split (listing the
-// known ones) or an invalid file.
+// known ones) or an invalid file (an unknown or repeated held-out embodiment included).
 SplitConfig LoadSplit(std::string_view name);
 
 // Names of configs/splits/*.yaml, sorted.
 std::vector<std::string> BuiltinSplits();
+
+// The union of every built-in split's `embodiments`, sorted: embodiments held out of
+// demonstration collection by default.
+std::vector<std::string> HeldOutEmbodiments();
 
 // The instruction templates split `split` draws from; throws fb::InputError when the task
 // has none of that kind.
@@ -78,7 +87,7 @@ inline constexpr int kVisualUserdataSize = 64;
 inline constexpr int kVisualMaxObjects = (kVisualUserdataSize - 3 - kVisualFixed) / 4;
 
 // Hash of what initial states depend on in a task: its objects (names, kinds, placement
-// ranges), min_separation and settle_steps. Instructions, predicates and limits are not part
+// ranges, initial joint values), min_separation and settle_steps. Instructions, predicates and limits are not part
 // of it.
 std::string TaskPlacementHash(const TaskConfig& task);
 std::string SplitHash(const SplitConfig& split);
@@ -121,8 +130,9 @@ std::string InitStatesToJson(const InitStates& states);
 // Writes InitStatesToJson to InitStatePath atomically; returns the path.
 std::filesystem::path WriteInitStates(const InitStates& states);
 
-// Places object i at pose[7 * i ...] in `d` (qpos), zeroing its velocity; when `poses` also
-// holds the distractors (ood-distractor), places them after the task objects.
+// Places object i at pose[7 * i ...] in `d` (qpos), zeroing its velocity, and sets an
+// articulated object's inner joint to the task's `joint` value; when `poses` also holds the
+// distractors (ood-distractor), places them after the task objects.
 void ApplyObjectPoses(const EnvSpec& spec, const std::vector<double>& poses, double* qpos, double* qvel);
 
 // Writes `visual` (one state's vector, or empty to clear) into d->userdata for the renderer.

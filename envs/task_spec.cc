@@ -27,6 +27,31 @@ void CheckRange(const TaskConfig& c, const std::string& what, const std::vector<
   }
 }
 
+// A pick_place step names pick and place; the other skills name one object of their kind.
+void ValidateExpertStep(const TaskConfig& c, size_t index) {
+  const ExpertStepConfig& s = c.expert[index];
+  const bool pick_place = s.skill == "pick_place";
+  const std::vector<std::string> refs = pick_place ? std::vector{s.pick, s.place} : std::vector{s.object};
+  const std::string unused = pick_place ? s.object : s.pick + s.place;
+  if (!unused.empty()) {
+    Invalid(c, fmt::format("expert[{}]: skill {} takes {}", index, s.skill,
+                           pick_place ? "pick and place, not object" : "object, not pick or place"));
+  }
+  for (const std::string& ref : refs) {
+    if (ref.empty()) {
+      Invalid(c, fmt::format("expert[{}]: skill {} needs {}", index, s.skill,
+                             pick_place ? "pick and place" : "object"));
+    }
+    if (FindObject(c, ref) < 0) Invalid(c, fmt::format("expert step names unknown object '{}'", ref));
+  }
+  if (pick_place) return;
+  const std::string& kind = c.objects[static_cast<size_t>(FindObject(c, s.object))].kind;
+  const std::string needed = s.skill == "press" ? "button" : "drawer";
+  if (kind != needed) {
+    Invalid(c, fmt::format("expert[{}]: skill {} acts on a {}, but '{}' is a {}", index, s.skill, needed, s.object,
+                           kind));
+  }
+}
 
 }  // namespace
 
@@ -38,17 +63,16 @@ void TaskConfig::Validate() const {
     CheckRange(*this, fmt::format("objects '{}': x", o.name), o.x);
     CheckRange(*this, fmt::format("objects '{}': y", o.name), o.y);
     CheckRange(*this, fmt::format("objects '{}': yaw", o.name), o.yaw);
+    if (o.joint != 0 && o.kind != "drawer" && o.kind != "button") {
+      Invalid(*this, fmt::format("objects '{}': joint {} given, but a {} has no inner joint", o.name, o.joint, o.kind));
+    }
   }
   for (const RegionConfig& r : regions) {
     if (!names.insert(r.name).second) Invalid(*this, fmt::format("region name '{}' is already used", r.name));
     CheckRange(*this, fmt::format("regions '{}': x", r.name), r.x);
     CheckRange(*this, fmt::format("regions '{}': y", r.name), r.y);
   }
-  for (const ExpertStepConfig& s : expert) {
-    for (const std::string& ref : {s.pick, s.place}) {
-      if (FindObject(*this, ref) < 0) Invalid(*this, fmt::format("expert step names unknown object '{}'", ref));
-    }
-  }
+  for (size_t i = 0; i < expert.size(); ++i) ValidateExpertStep(*this, i);
   std::vector<std::string> templates = instructions;
   templates.insert(templates.end(), heldout_instructions.begin(), heldout_instructions.end());
   for (const std::string& text : instructions) {

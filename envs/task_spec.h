@@ -21,6 +21,9 @@ struct ObjectConfig {
   std::vector<double> x;     // (2) initial-placement range of the body centre, metres, world frame
   std::vector<double> y;     // (2)
   std::vector<double> yaw;   // (2) radians about world z
+  // Articulated kinds (drawer, button): the initial position of the object's one inner joint
+  // (drawer opening in metres), set with the pose of every initial state; within its range.
+  double joint = 0;
   template <class V>
   void Describe(V& v) {
     v("name", name, config::NonEmpty{});
@@ -31,6 +34,7 @@ struct ObjectConfig {
     v("x", x);
     v("y", y);
     v("yaw", yaw);
+    v("joint", joint, config::Optional{});
   }
 };
 
@@ -47,17 +51,24 @@ struct RegionConfig {
   }
 };
 
-// One pick-and-place of the scripted expert: grasp `pick`, release it above `place`. On a
-// bimanual embodiment `arm` says which arm does it; each arm runs its own steps in order, the
-// arms at the same time.
+// One step of the scripted expert. `skill` pick_place (the default): grasp `pick`, release it
+// above `place`. pull: open drawer `object` to `opening` (fraction of its slide range); push:
+// close drawer `object`; press: press button `object`. On a bimanual embodiment `arm` says
+// which arm does it; each arm runs its own steps in order, the arms at the same time.
 struct ExpertStepConfig {
+  std::string skill = "pick_place";
   std::string pick;
   std::string place;
+  std::string object;
+  double opening = 0.9;
   int arm = 0;
   template <class V>
   void Describe(V& v) {
-    v("pick", pick, config::NonEmpty{});
-    v("place", place, config::NonEmpty{});
+    v("skill", skill, config::OneOf{"pick_place", "pull", "push", "press"}, config::Optional{});
+    v("pick", pick, config::NonEmpty{}, config::Optional{});
+    v("place", place, config::NonEmpty{}, config::Optional{});
+    v("object", object, config::NonEmpty{}, config::Optional{});
+    v("opening", opening, config::Range{0.1, 1.0}, config::Optional{});
     v("arm", arm, config::Range{0, 1}, config::Optional{});
   }
 };

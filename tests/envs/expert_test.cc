@@ -1,16 +1,23 @@
 #include "envs/expert.h"
 
+#include <algorithm>
+#include <cctype>
 #include <cstdlib>
-#include <set>
+#include <memory>
 #include <string>
+#include <thread>
+#include <vector>
 
 #include <fmt/format.h>
 #include <gtest/gtest.h>
 
+#include "core/worker_pool.h"
 #include "envs/task_spec.h"
 
 namespace fb::envs {
 namespace {
+
+constexpr double kRequiredRate = 0.95;
 
 // Episodes per task x embodiment; FB_EXPERT_EPISODES raises it for the full table.
 int EpisodesPerCell() {
@@ -18,40 +25,86 @@ int EpisodesPerCell() {
   return env != nullptr && *env != '\0' ? std::atoi(env) : 8;
 }
 
-// The success table of the scripted expert on the `id` split of the spatial suite.
-TEST(ScriptedExpertTest, SpatialSuccessTable) {
-  const SuiteConfig suite = LoadSuite("spatial");
+// One task x embodiment of a suite; specs and experts are built on the test thread and
+// shared read-only by the workers.
+struct Cell {
+  std::string task, embodiment;
+  std::unique_ptr<const EnvSpec> spec;
+  std::unique_ptr<const ScriptedExpert> expert;
+  int successes = 0;
+};
+
+struct Outcome {
+  bool success = false;
+  std::string failure;  // "<episode id> (<failure> at step <n>)" when it failed
+};
+
+class ExpertSuccessTest : public testing::TestWithParam<std::string> {};
+
+// The success table of the scripted expert on the `id` split of every built-in suite, so new
+// suites join without a change here.
+TEST_P(ExpertSuccessTest, SucceedsOnIdSplit) {
+  const std::string& suite_name = GetParam();
+  const SuiteConfig suite = LoadSuite(suite_name);
   const int episodes = EpisodesPerCell();
-  int total = 0, successes = 0;
-  std::string table = fmt::format("\nexpert success, split id, {} episodes per cell\n{:<34}", episodes, "task");
-  for (const std::string& embodiment : suite.embodiments) table += fmt::format("{:>12}", embodiment);
-  table += '\n';
+  ASSERT_GT(episodes, 0);
+  std::vector<Cell> cells;
   for (const std::string& task : suite.tasks) {
-    table += fmt::format("{:<34}", task);
     for (const std::string& embodiment : suite.embodiments) {
-      const auto spec = EnvSpec::Create("spatial", task, embodiment);
-      const ScriptedExpert expert(*spec);
-      EpisodeState state;
-      int ok = 0;
-      for (int i = 0; i < episodes; ++i) {
-        const EpisodeId id{"spatial", task, "id", embodiment, i, static_cast<uint64_t>(i)};
-        const StepResult result = RunExpertEpisode(*spec, expert, id, state);
-        ok += result.success_once ? 1 : 0;
-        if (!result.success_once) {
-          std::printf("  failed: %s (%s at step %d)\n", id.ToString().c_str(), FailureName(result.failure).c_str(),
-                      result.step);
-        }
-      }
-      total += episodes;
-      successes += ok;
-      table += fmt::format("{:>12}", fmt::format("{}/{}", ok, episodes));
+      Cell cell{task, embodiment, EnvSpec::Create(suite_name, task, embodiment), nullptr, 0};
+      cell.expert = std::make_unique<const ScriptedExpert>(*cell.spec);
+      cells.push_back(std::move(cell));
     }
-    table += '\n';
   }
-  table += fmt::format("overall {}/{} = {:.1f}%\n", successes, total, 100.0 * successes / total);
+
+  const int count = static_cast<int>(cells.size()) * episodes;
+  std::vector<std::string> failures;
+  RunOnWorkers(
+      count, static_cast<int>(std::thread::hardware_concurrency()), [](int) { return EpisodeState{}; },
+      [&](EpisodeState& state, int item) {
+        const Cell& cell = cells[static_cast<size_t>(item / episodes)];
+        const int init = item % episodes;
+        const EpisodeId id{suite_name, cell.task, "id", cell.embodiment, init, static_cast<uint64_t>(init)};
+        const StepResult result = RunExpertEpisode(*cell.spec, *cell.expert, id, state);
+        return Outcome{result.success_once,
+                       result.success_once ? "" : fmt::format("{} ({} at step {})", id.ToString(),
+                                                              FailureName(result.failure), result.step)};
+      },
+      [&](int item, Outcome&& outcome) {
+        if (outcome.success) ++cells[static_cast<size_t>(item / episodes)].successes;
+        else failures.push_back(std::move(outcome.failure));
+      });
+
+  std::sort(failures.begin(), failures.end());
+  int successes = 0;
+  std::vector<std::string> below;
+  std::string table = fmt::format("\nexpert success, suite {}, split id, {} episodes per cell\n{:<50}", suite_name,
+                                  episodes, "task");
+  for (const std::string& embodiment : suite.embodiments) table += fmt::format("{:>12}", embodiment);
+  for (size_t i = 0; i < cells.size(); ++i) {
+    const Cell& cell = cells[i];
+    if (i % suite.embodiments.size() == 0) table += fmt::format("\n{:<50}", cell.task);
+    table += fmt::format("{:>12}", fmt::format("{}/{}", cell.successes, episodes));
+    successes += cell.successes;
+    if (cell.successes < kRequiredRate * episodes) below.push_back(fmt::format("{} on {}", cell.task, cell.embodiment));
+  }
+  table += fmt::format("\noverall {}/{} = {:.1f}%\n", successes, count, 100.0 * successes / count);
+  for (const std::string& failure : failures) table += fmt::format("  failed: {}\n", failure);
+  for (const std::string& cell : below) table += fmt::format("  below {:.0f}%: {}\n", 100 * kRequiredRate, cell);
   std::printf("%s", table.c_str());
-  EXPECT_GE(successes, 0.95 * total);
+  EXPECT_GE(successes, kRequiredRate * count) << "suite " << suite_name;
 }
+
+// GoogleTest names allow only letters, digits and '_'.
+std::string TestName(const testing::TestParamInfo<std::string>& info) {
+  std::string name = info.param;
+  for (char& c : name) {
+    if (!std::isalnum(static_cast<unsigned char>(c))) c = '_';
+  }
+  return name;
+}
+
+INSTANTIATE_TEST_SUITE_P(BuiltinSuites, ExpertSuccessTest, testing::ValuesIn(BuiltinSuites()), TestName);
 
 }  // namespace
 }  // namespace fb::envs

@@ -148,5 +148,99 @@ TEST_F(PredicateTest, ParseErrorsNameTheProblem) {
               ::testing::ThrowsMessage<InputError>(HasSubstr("no region named 'nowhere'")));
 }
 
+// A drawer `d` (slide joint d_slide, 0..0.1 m) and a button `k` (k_press, 0..0.012 m).
+constexpr char kArticulatedScene[] = R"(
+<mujoco>
+  <worldbody>
+    <body name="d" pos="0 0 0.05">
+      <freejoint/>
+      <geom type="box" size="0.08 0.08 0.05" mass="5"/>
+      <body name="d_drawer"><joint name="d_slide" type="slide" axis="-1 0 0" limited="true" range="0 0.1"/>
+        <geom type="box" size="0.07 0.07 0.02" mass="0.2"/></body>
+    </body>
+    <body name="k" pos="0.3 0 0.01">
+      <freejoint/>
+      <geom type="box" size="0.03 0.03 0.01" mass="1"/>
+      <body name="k_cap" pos="0 0 0.02"><joint name="k_press" type="slide" axis="0 0 -1" limited="true"
+        range="0 0.012"/><geom type="box" size="0.02 0.02 0.008" mass="0.01"/></body>
+    </body>
+    <body name="r" pos="0.6 0 0.02"><freejoint/><geom type="box" size="0.02 0.02 0.02" mass="0.05"/></body>
+  </worldbody>
+</mujoco>)";
+
+// Joint values are set by hand (no gravity or contacts matter): the predicates read them.
+class ArticulatedPredicateTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    model_ = LoadModelFromString(kArticulatedScene, "articulated scene");
+    data_ = MakeData(model_.get());
+  }
+  void SetJoint(const char* name, double value) {
+    data_->qpos[model_->jnt_qposadr[mj_name2id(model_.get(), mjOBJ_JOINT, name)]] = value;
+    mj_forward(model_.get(), data_.get());
+  }
+  bool Eval(const Predicate& p, PredicateState& state) { return p.Evaluate(model_.get(), data_.get(), state); }
+  ModelPtr model_;
+  DataPtr data_;
+};
+
+TEST_F(ArticulatedPredicateTest, OpenAndClosedReadTheSlideFraction) {
+  const Predicate open = Predicate::ParseText("open: [d, 0.7]", model_.get());
+  const Predicate closed = Predicate::ParseText("closed: d", model_.get());
+  PredicateState state;
+  open.ResetState(data_.get(), state);
+  closed.ResetState(data_.get(), state);
+  SetJoint("d_slide", 0.0);
+  EXPECT_FALSE(Eval(open, state));
+  EXPECT_TRUE(Eval(closed, state));
+  SetJoint("d_slide", 0.05);  // half open: neither
+  EXPECT_FALSE(Eval(open, state));
+  EXPECT_FALSE(Eval(closed, state));
+  SetJoint("d_slide", 0.071);
+  EXPECT_TRUE(Eval(open, state));
+  EXPECT_FALSE(Eval(closed, state));
+  SetJoint("d_slide", 0.009);  // within 10% of shut
+  EXPECT_TRUE(Eval(closed, state));
+  EXPECT_EQ(open.ToString(), "open(d, 0.7)");
+  EXPECT_EQ(closed.ToString(), "closed(d)");
+}
+
+// A button springs back: `pressed` stays true once it was pushed past 60% of its travel, and
+// a sequence can require the press before another goal.
+TEST_F(ArticulatedPredicateTest, PressedIsRememberedUntilReset) {
+  const Predicate pressed = Predicate::ParseText("pressed: [k]", model_.get());
+  PredicateState state;
+  pressed.ResetState(data_.get(), state);
+  SetJoint("k_press", 0.006);  // half way: not pressed
+  EXPECT_FALSE(Eval(pressed, state));
+  SetJoint("k_press", 0.008);
+  EXPECT_TRUE(Eval(pressed, state));
+  SetJoint("k_press", 0.0);  // released
+  EXPECT_TRUE(Eval(pressed, state));
+  pressed.ResetState(data_.get(), state);
+  EXPECT_FALSE(Eval(pressed, state));
+
+  const Predicate seq = Predicate::ParseText("sequence: [{pressed: k}, {open: [d, 0.5]}]", model_.get());
+  seq.ResetState(data_.get(), state);
+  SetJoint("d_slide", 0.08);  // open before the press: does not count
+  EXPECT_FALSE(Eval(seq, state));
+  SetJoint("k_press", 0.01);
+  EXPECT_FALSE(Eval(seq, state));  // the press is this step's stage; the next counts from the next step
+  SetJoint("k_press", 0.0);
+  EXPECT_TRUE(Eval(seq, state));
+}
+
+TEST_F(ArticulatedPredicateTest, ErrorsNameTheMissingJoint) {
+  EXPECT_THAT([&] { Predicate::ParseText("open: [r, 0.5]", model_.get()); },
+              ::testing::ThrowsMessage<InputError>(HasSubstr("object 'r' is not a drawer: it has no limited slide "
+                                                             "joint 'r_slide'")));
+  EXPECT_THAT([&] { Predicate::ParseText("pressed: [d]", model_.get()); },
+              ::testing::ThrowsMessage<InputError>(HasSubstr("object 'd' is not a button")));
+  EXPECT_THAT([&] { Predicate::ParseText("open: [d]", model_.get()); },
+              ::testing::ThrowsMessage<InputError>(HasSubstr("expects [drawer, fraction] (2 values)")));
+  EXPECT_THAT([&] { Predicate::ParseText("open: [d, 1.5]", model_.get()); },
+              ::testing::ThrowsMessage<InputError>(HasSubstr("the open fraction must be in (0, 1]")));
+}
+
 }  // namespace
 }  // namespace fb::envs

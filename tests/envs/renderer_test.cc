@@ -1,6 +1,8 @@
 #include "envs/renderer.h"
 
 #include <cmath>
+#include <cstdlib>
+#include <memory>
 
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
@@ -119,6 +121,48 @@ TEST(RendererStandaloneTest, TwoRenderersOnOneThreadTakeTurns) {
   const RgbImage c = first.Render(m.get(), d.get(), "agentview", 64, 64);
   EXPECT_EQ(a.pixels, b.pixels);
   EXPECT_EQ(a.pixels, c.pixels);
+}
+
+TEST(RenderBackendTest, NamesRoundTripAndUnknownNamesAreRejected) {
+  EXPECT_EQ(ParseRenderBackend("osmesa"), RenderBackend::kOsmesa);
+  EXPECT_EQ(ParseRenderBackend("egl"), RenderBackend::kEgl);
+  EXPECT_EQ(RenderBackendName(RenderBackend::kEgl), "egl");
+  try {
+    ParseRenderBackend("vulkan");
+    FAIL() << "expected InputError";
+  } catch (const InputError& e) {
+    EXPECT_THAT(e.what(), HasSubstr("unknown render backend 'vulkan'; choose osmesa or egl"));
+  }
+}
+
+// The same state through EGL and OSMesa: both are rasterisers of the same fixed-function
+// pipeline, so the frames agree up to rounding at edges. OSMesa's renderer is made first, so
+// this process keeps OSMesa's GL resolver and the EGL context must be Mesa's (gl_context.h).
+TEST(RenderBackendTest, EglFrameMatchesOsmesaFrame) {
+  const EmbodimentSpec spec = EmbodimentSpec::Load("panda");
+  ModelPtr m = LoadModel(spec);
+  DataPtr d = MakeData(m.get());
+  ResetToHome(spec, m.get(), d.get());
+  Renderer osmesa(RenderBackend::kOsmesa);
+  const RgbImage reference = osmesa.Render(m.get(), d.get(), "agentview", 128, 128);
+  std::unique_ptr<Renderer> egl;
+  try {
+    egl = std::make_unique<Renderer>(RenderBackend::kEgl);
+  } catch (const std::runtime_error& e) {
+    GTEST_SKIP() << "no EGL display here: " << e.what();
+  }
+  for (const char* camera : {"agentview", "wrist_cam"}) {
+    SCOPED_TRACE(camera);
+    const RgbImage a = osmesa.Render(m.get(), d.get(), camera, 128, 128);
+    const RgbImage b = egl->Render(m.get(), d.get(), camera, 128, 128);
+    ASSERT_EQ(a.pixels.size(), b.pixels.size());
+    double diff = 0;
+    for (size_t i = 0; i < a.pixels.size(); ++i) diff += std::abs(int{a.pixels[i]} - int{b.pixels[i]});
+    EXPECT_LT(diff / static_cast<double>(a.pixels.size()), 2.0) << "mean absolute difference per channel";
+    EXPECT_GT(PixelStdDev(b), 15.0);
+  }
+  // OSMesa still renders after EGL was used in between.
+  EXPECT_EQ(osmesa.Render(m.get(), d.get(), "agentview", 128, 128).pixels, reference.pixels);
 }
 
 }  // namespace

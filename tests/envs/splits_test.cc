@@ -150,7 +150,7 @@ TEST(SplitsTest, LanguageSplitUsesHeldOutTemplates) {
 
 TEST(SplitsTest, UnknownSplitListsTheKnownOnes) {
   EXPECT_THAT([] { LoadSplit("ood-nothing"); },
-              ::testing::ThrowsMessage<InputError>(HasSubstr("known: id, ood-distractor, ood-language, ood-position, ood-visual, train")));
+              ::testing::ThrowsMessage<InputError>(HasSubstr("known: id, ood-distractor, ood-embodiment, ood-language, ood-position, ood-visual, train")));
 }
 
 }  // namespace

@@ -1,0 +1,45 @@
+// What `fasterbench collect` records (configs/collect.yaml holds every default).
+#pragma once
+
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include "core/config/schema.h"
+
+namespace fb::envs {
+
+struct CollectConfig {
+  std::string suite;
+  std::vector<std::string> tasks;        // empty = every task of the suite
+  std::vector<std::string> embodiments;  // empty = the suite's, minus held-out ones
+  bool include_held_out_embodiments = false;  // keep the embodiments splits hold out
+  std::string split;                     // where the initial states come from
+  std::vector<int> init_indices;         // per (task, embodiment)
+  int64_t seed = 0;                      // episode seed = seed + init_index
+  int image_size = 128;                  // width = height, pixels
+  std::vector<std::string> cameras;      // agentview | eye_in_hand
+  std::string renderer = "osmesa";       // osmesa | egl
+  std::string out;
+  int workers = 1;
+  template <class V>
+  void Describe(V& v) {
+    v("suite", suite, config::NonEmpty{});
+    v("tasks", tasks);
+    v("embodiments", embodiments);
+    v("include_held_out_embodiments", include_held_out_embodiments);
+    v("split", split, config::NonEmpty{});
+    v("init_indices", init_indices, config::NonEmpty{});
+    v("seed", seed, config::Range{int64_t{0}, int64_t{1} << 62});
+    v("image_size", image_size, config::Range{8, 1024});
+    v("cameras", cameras);
+    v("renderer", renderer, config::OneOf{"osmesa", "egl"});
+    v("out", out, config::NonEmpty{});
+    v("workers", workers, config::Range{1, 256});
+  }
+  // Negative or repeated init indices, repeated tasks/embodiments/cameras, unknown cameras;
+  // throws fb::InputError quoting the value.
+  void Validate() const;
+};
+
+}  // namespace fb::envs

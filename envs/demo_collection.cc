@@ -1,0 +1,404 @@
+#include "envs/demo_collection.h"
+
+#include <algorithm>
+#include <chrono>
+#include <fstream>
+#include <memory>
+#include <optional>
+#include <sstream>
+
+#include <fmt/format.h>
+#include <fmt/ranges.h>
+#include <nlohmann/json.hpp>
+#include <spdlog/spdlog.h>
+
+#include "core/atomic_file.h"
+#include "core/config/schema.h"
+#include "core/data/hdf5_demo_writer.h"
+#include "core/error.h"
+#include "core/interrupt.h"
+#include "core/json_file.h"
+#include "core/progress.h"
+#include "core/worker_pool.h"
+#include "envs/splits.h"
+
+namespace fb::envs {
+namespace {
+
+namespace fs = std::filesystem;
+
+// Bumped when what a part holds changes, so old parts are never mixed with new ones.
+constexpr int kPartSettingsVersion = 1;
+
+// Everything an episode's recorded bytes depend on besides its EpisodeId.
+std::string SettingsHash(const CollectConfig& c) {
+  return config::HashText(fmt::format("v{}\nsuite {}\nsplit {}\nseed {}\nimage_size {}\ncameras {}\nrenderer {}\n",
+                                      kPartSettingsVersion, c.suite, c.split, c.seed, c.image_size,
+                                      fmt::join(c.cameras, ","), c.renderer));
+}
+
+bool Has(const std::vector<std::string>& values, const std::string& value) {
+  return std::find(values.begin(), values.end(), value) != values.end();
+}
+
+std::string ReadBytes(const fs::path& path) {
+  std::ifstream in(path, std::ios::binary);
+  if (!in) throw std::runtime_error(fmt::format("cannot read '{}'", path.string()));
+  std::ostringstream bytes;
+  bytes << in.rdbuf();
+  return bytes.str();
+}
+
+// One (task, embodiment): its files and its episodes' init indices, ascending.
+struct Group {
+  std::string task;
+  std::string embodiment;
+  fs::path parts;     // directory of its part files and complete.json
+  fs::path file;      // the HDF5
+  std::vector<int> inits;
+  fs::path Part(int init) const { return parts / fmt::format("{}.part", init); }
+  fs::path Complete() const { return parts / "complete.json"; }
+};
+
+// A group is complete when its file exists and complete.json lists the same init indices.
+std::optional<nlohmann::json> CompletedSummary(const Group& g) {
+  if (!fs::exists(g.Complete()) || !fs::exists(g.file)) return std::nullopt;
+  const nlohmann::json summary = nlohmann::json::parse(ReadBytes(g.Complete()), nullptr, false);
+  if (!summary.is_object() || summary.value("init_indices", std::vector<int>{}) != g.inits) return std::nullopt;
+  return summary;
+}
+
+std::string EnvArgs(const EnvSpec& spec, const CollectConfig& c, const std::vector<std::string>& images) {
+  const EmbodimentSpec& e = spec.embodiment();
+  const nlohmann::json kwargs = {
+      {"suite", spec.suite()},
+      {"task", spec.task().name},
+      {"embodiment", e.name()},
+      {"split", c.split},
+      {"action_space", ActionSpaceName(spec.options().action_space)},
+      {"action_dim", spec.action_dim()},
+      {"action_convention",
+       "per arm [dx, dy, dz, droll, dpitch, dyaw, gripper] in [-1, 1], arms in spec order; translation = a * "
+       "max_translation metres, axis-angle rotation = a * max_rotation radians, both in the world frame; gripper -1 "
+       "open, +1 closed"},
+      {"bounds", {{"max_translation", e.config().action.max_translation},
+                  {"max_rotation", e.config().action.max_rotation}}},
+      {"control_hz", e.control_hz()},
+      {"physics_timestep", e.physics_timestep()},
+      {"substeps", spec.substeps()},
+      {"image_size", {c.image_size, c.image_size}},
+      {"image_rows", "top_first"},
+      {"images", images},
+      {"renderer", c.renderer},
+      {"states", "qpos then qvel of the full MuJoCo model, float64, before each action"},
+      {"seed", c.seed}};
+  return nlohmann::json{{"type", "fasterbench"}, {"env_name", spec.task().name}, {"env_kwargs", kwargs}}.dump();
+}
+
+template <class T>
+std::vector<float> ToFloat(const std::vector<T>& values) {
+  return std::vector<float>(values.begin(), values.end());
+}
+
+void WriteDemo(data::Hdf5DemoWriter& writer, int64_t index, const DemoEpisode& d) {
+  const int64_t steps = d.steps;
+  const std::string group = writer.WriteDemoActions(index, steps, d.action_dim, d.actions);
+  writer.WriteFloatDataset(group + "/states", std::vector<int64_t>{steps, d.state_dim}, std::span<const double>(d.states));
+  writer.WriteFloatDataset(group + "/rewards", std::vector<int64_t>{steps}, d.rewards);
+  writer.WriteFloatDataset(group + "/dones", std::vector<int64_t>{steps}, d.dones);
+  const std::string obs = group + "/obs/";
+  writer.WriteFloatDataset(obs + "joint_states", std::vector<int64_t>{steps, d.joint_dim}, d.joint_states);
+  writer.WriteFloatDataset(obs + "gripper_states", std::vector<int64_t>{steps, d.gripper_dim}, d.gripper_states);
+  writer.WriteFloatDataset(obs + "ee_pos", std::vector<int64_t>{steps, 3 * d.arms}, d.ee_pos);
+  writer.WriteFloatDataset(obs + "ee_ori", std::vector<int64_t>{steps, 3 * d.arms}, d.ee_ori);
+  std::vector<float> ee_states;  // per arm: pos then axis-angle, as LIBERO's ee_states
+  ee_states.reserve(d.ee_pos.size() * 2);
+  for (int64_t t = 0; t < steps * d.arms; ++t) {
+    const auto k = static_cast<size_t>(3 * t);
+    ee_states.insert(ee_states.end(), d.ee_pos.begin() + static_cast<ptrdiff_t>(k),
+                     d.ee_pos.begin() + static_cast<ptrdiff_t>(k + 3));
+    ee_states.insert(ee_states.end(), d.ee_ori.begin() + static_cast<ptrdiff_t>(k),
+                     d.ee_ori.begin() + static_cast<ptrdiff_t>(k + 3));
+  }
+  writer.WriteFloatDataset(obs + "ee_states", std::vector<int64_t>{steps, 6 * d.arms}, ee_states);
+  for (size_t i = 0; i < d.image_names.size(); ++i) {
+    writer.WriteImageDataset(obs + d.image_names[i], steps, d.image_size, d.image_size, d.images[i]);
+  }
+  writer.SetAttribute(group, "task", d.id.task);
+  writer.SetAttribute(group, "embodiment", d.id.embodiment);
+  writer.SetAttribute(group, "split", d.id.split);
+  writer.SetAttribute(group, "init_index", int64_t{d.id.init_index});
+  writer.SetAttribute(group, "seed", static_cast<int64_t>(d.id.seed));
+  writer.SetAttribute(group, "instruction", d.instruction);
+}
+
+// Writes g's HDF5 from its parts (kept demos in init order) and returns its summary.
+nlohmann::json Assemble(const Group& g, const EnvSpec& spec, const CollectConfig& c) {
+  data::Hdf5DemoWriter writer(g.file);
+  writer.SetActionLabels(g.embodiment, ActionSpaceName(spec.options().action_space));
+  nlohmann::json demos = nlohmann::json::array(), failures = nlohmann::json::array();
+  std::string instruction;
+  std::vector<std::string> images;
+  int64_t index = 0;
+  for (const int init : g.inits) {
+    const fs::path part = g.Part(init);
+    const DemoEpisode demo = DecodeDemoPart(ReadBytes(part), part.string());
+    if (!demo.success) {
+      failures.push_back({{"init_index", init}, {"reason", demo.failure}, {"detail", demo.failure_detail}});
+      continue;
+    }
+    WriteDemo(writer, index, demo);
+    demos.push_back({{"demo", fmt::format("demo_{}", index)},
+                     {"init_index", init},
+                     {"steps", demo.steps},
+                     {"digest", fmt::format("{:016x}", DemoDigest(demo))}});
+    if (instruction.empty()) instruction = demo.instruction;
+    images = demo.image_names;
+    ++index;
+  }
+  writer.SetDataAttribute("env_args", EnvArgs(spec, c, images));
+  writer.SetDataAttribute("problem_info", nlohmann::json{{"problem_name", g.task},
+                                                         {"domain_name", spec.suite()},
+                                                         {"language_instruction", instruction}}
+                                              .dump());
+  writer.Commit();
+  return {{"task", g.task},       {"embodiment", g.embodiment}, {"file", g.file.filename().string()},
+          {"init_indices", g.inits}, {"demos", demos},          {"failures", failures}};
+}
+
+void Finish(const Group& g, const nlohmann::json& summary) {
+  WriteFileAtomic(g.Complete(), summary.dump(2) + "\n");
+  for (const int init : g.inits) fs::remove(g.Part(init));
+}
+
+struct WorkerContext {
+  EpisodeState state;
+  std::unique_ptr<Renderer> renderer;
+};
+
+}  // namespace
+
+std::vector<std::string> CollectEmbodiments(const CollectConfig& config, const SuiteConfig& suite) {
+  const std::vector<std::string> held_out = HeldOutEmbodiments();
+  if (config.embodiments.empty()) {
+    std::vector<std::string> out;
+    for (const auto& e : suite.embodiments) {
+      if (config.include_held_out_embodiments || !Has(held_out, e)) out.push_back(e);
+    }
+    return out;
+  }
+  for (const auto& e : config.embodiments) {
+    if (!Has(suite.embodiments, e)) {
+      throw InputError(fmt::format("collect config: embodiments: suite '{}' has no embodiment '{}'; it lists {}",
+                                   suite.name, e, fmt::join(suite.embodiments, ", ")));
+    }
+    if (Has(held_out, e) && !config.include_held_out_embodiments) {
+      throw InputError(fmt::format("collect config: embodiments: '{}' is held out by a split (ood-embodiment); set "
+                                   "include_held_out_embodiments=true to collect demos on it anyway",
+                                   e));
+    }
+  }
+  return config.embodiments;
+}
+
+fs::path DemoFilePath(const fs::path& out, const std::string& task, const std::string& embodiment) {
+  return out / fmt::format("{}_{}_demo.hdf5", task, embodiment);
+}
+
+DemoEpisode RecordExpertDemo(const EnvSpec& spec, const ScriptedExpert& expert, const EpisodeId& id,
+                             const DemoRecordOptions& options, Renderer* renderer, EpisodeState& state) {
+  Reset(spec, id, state);
+  ExpertState memory;
+  expert.Reset(spec, state, memory);
+  const mjModel* m = spec.model();
+  ObservationOptions observe;
+  observe.agentview = options.agentview;
+  observe.wrist = options.eye_in_hand;
+  observe.width = observe.height = options.image_size;
+
+  DemoEpisode demo;
+  demo.id = id;
+  demo.instruction = state.instruction;
+  demo.action_dim = spec.action_dim();
+  demo.state_dim = m->nq + m->nv;
+  demo.arms = spec.embodiment().num_arms();
+  demo.image_size = options.image_size;
+  if (renderer != nullptr) {
+    if (options.agentview) demo.image_names.push_back("agentview_rgb");
+    if (options.eye_in_hand) {
+      for (int a = 0; a < demo.arms; ++a) {
+        demo.image_names.push_back(a == 0 ? "eye_in_hand_rgb" : fmt::format("eye_in_hand_{}_rgb", a));
+      }
+    }
+  }
+  demo.images.resize(demo.image_names.size());
+
+  StepResult result{state.success_now, state.success_once, state.done, state.failure, state.step};
+  while (!state.done) {
+    ThrowIfInterrupted();
+    const Observation obs = Observe(spec, state, observe, renderer);
+    const mjData* d = state.data.get();
+    demo.states.insert(demo.states.end(), d->qpos, d->qpos + m->nq);
+    demo.states.insert(demo.states.end(), d->qvel, d->qvel + m->nv);
+    demo.joint_states.insert(demo.joint_states.end(), obs.proprio.joint_pos.begin(), obs.proprio.joint_pos.end());
+    demo.gripper_states.insert(demo.gripper_states.end(), obs.proprio.gripper.begin(), obs.proprio.gripper.end());
+    for (int a = 0; a < demo.arms; ++a) {
+      const auto k = static_cast<size_t>(a);
+      demo.ee_pos.insert(demo.ee_pos.end(), obs.proprio.eef_pos.begin() + static_cast<ptrdiff_t>(3 * k),
+                         obs.proprio.eef_pos.begin() + static_cast<ptrdiff_t>(3 * k + 3));
+      double ori[3];
+      mju_quat2Vel(ori, obs.proprio.eef_quat.data() + 4 * k, 1.0);
+      demo.ee_ori.insert(demo.ee_ori.end(), ori, ori + 3);
+    }
+    size_t stream = 0;
+    if (renderer != nullptr && options.agentview) {
+      const auto& pixels = obs.agentview.pixels;
+      demo.images[0].insert(demo.images[0].end(), pixels.begin(), pixels.end());
+      ++stream;
+    }
+    for (const RgbImage& wrist : obs.wrist) {
+      demo.images[stream].insert(demo.images[stream].end(), wrist.pixels.begin(), wrist.pixels.end());
+      ++stream;
+    }
+    const std::vector<double> action = expert.Act(spec, state, memory);
+    demo.actions.insert(demo.actions.end(), action.begin(), action.end());
+    result = Step(spec, action, state);
+    demo.rewards.push_back(result.success_now ? 1.0f : 0.0f);
+    demo.dones.push_back(result.done ? 1.0f : 0.0f);
+    ++demo.steps;
+  }
+  demo.joint_dim = demo.steps > 0 ? static_cast<int>(demo.joint_states.size()) / demo.steps : 0;
+  demo.gripper_dim = demo.steps > 0 ? static_cast<int>(demo.gripper_states.size()) / demo.steps : 0;
+  demo.success = result.success_once;
+  if (!demo.success) {
+    demo.failure = result.failure == Failure::kNone ? "not_solved" : FailureName(result.failure);
+    demo.failure_detail = state.failure_detail;
+  }
+  return demo;
+}
+
+CollectStats CollectDemos(const CollectConfig& c) {
+  const SuiteConfig suite = LoadSuite(c.suite);
+  LoadSplit(c.split);  // an unknown split fails here, before any work
+  std::vector<std::string> tasks = c.tasks.empty() ? suite.tasks : c.tasks;
+  for (const auto& task : tasks) {
+    if (!Has(suite.tasks, task)) {
+      throw InputError(fmt::format("collect config: tasks: suite '{}' has no task '{}'; it lists {}", suite.name, task,
+                                   fmt::join(suite.tasks, ", ")));
+    }
+  }
+  const std::vector<std::string> embodiments = CollectEmbodiments(c, suite);
+  std::vector<int> inits = c.init_indices;
+  std::sort(inits.begin(), inits.end());
+  const fs::path out(c.out);
+  const fs::path parts = out / ".parts" / SettingsHash(c).substr(std::string("fnv1a64:").size());
+
+  CollectStats stats;
+  std::vector<Group> groups;
+  std::vector<std::unique_ptr<const EnvSpec>> specs;             // (groups), made when needed
+  std::vector<std::unique_ptr<const ScriptedExpert>> experts;    // (groups)
+  std::vector<std::optional<nlohmann::json>> summaries;          // (groups)
+  std::vector<std::pair<int, int>> pending;                      // (group, init) to run, in order
+  std::vector<int> remaining;                                    // (groups) episodes still to run
+  for (const auto& task : tasks) {
+    for (const auto& embodiment : embodiments) {
+      Group g{task, embodiment, parts / task / embodiment, DemoFilePath(out, task, embodiment), inits};
+      const int gi = static_cast<int>(groups.size());
+      summaries.push_back(CompletedSummary(g));
+      int left = 0;
+      if (!summaries.back()) {
+        for (const int init : inits) {
+          if (fs::exists(g.Part(init))) continue;
+          pending.emplace_back(gi, init);
+          ++left;
+        }
+      }
+      stats.planned += static_cast<int>(inits.size());
+      stats.resumed += static_cast<int>(inits.size()) - left;
+      remaining.push_back(left);
+      groups.push_back(std::move(g));
+      specs.emplace_back();
+      experts.emplace_back();
+    }
+  }
+  auto spec_of = [&](int gi) -> const EnvSpec& {
+    if (!specs[static_cast<size_t>(gi)]) {
+      const Group& g = groups[static_cast<size_t>(gi)];
+      specs[static_cast<size_t>(gi)] = EnvSpec::Create(c.suite, g.task, g.embodiment);
+      experts[static_cast<size_t>(gi)] = std::make_unique<ScriptedExpert>(*specs[static_cast<size_t>(gi)]);
+      specs[static_cast<size_t>(gi)]->split(c.split);  // load the states once, before the workers
+    }
+    return *specs[static_cast<size_t>(gi)];
+  };
+  auto complete = [&](int gi) {
+    const Group& g = groups[static_cast<size_t>(gi)];
+    nlohmann::json summary = Assemble(g, spec_of(gi), c);
+    Finish(g, summary);
+    spdlog::info("{}: {} demos, {} failed", g.file.string(), summary["demos"].size(), summary["failures"].size());
+    summaries[static_cast<size_t>(gi)] = std::move(summary);
+  };
+  for (size_t gi = 0; gi < groups.size(); ++gi) {
+    if (!summaries[gi]) spec_of(static_cast<int>(gi));  // every spec the workers use exists before they start
+    if (!summaries[gi] && remaining[gi] == 0) complete(static_cast<int>(gi));
+  }
+
+  const bool render = !c.cameras.empty();
+  const DemoRecordOptions record{c.image_size, Has(c.cameras, "agentview"), Has(c.cameras, "eye_in_hand")};
+  const RenderBackend backend = ParseRenderBackend(c.renderer);
+  if (stats.resumed > 0) spdlog::info("resuming: {} of {} episodes already finished", stats.resumed, stats.planned);
+  const auto start = std::chrono::steady_clock::now();
+  {
+    Progress progress("collect", static_cast<int64_t>(pending.size()), "episodes");
+    RunOnWorkers(
+        static_cast<int>(pending.size()), c.workers,
+        [&](int) {
+          WorkerContext context;
+          if (render) context.renderer = std::make_unique<Renderer>(backend);
+          return context;
+        },
+        [&](WorkerContext& context, int item) {
+          const auto [gi, init] = pending[static_cast<size_t>(item)];
+          const Group& g = groups[static_cast<size_t>(gi)];
+          const EpisodeId id{c.suite, g.task, c.split, g.embodiment, init, static_cast<uint64_t>(c.seed + init)};
+          const DemoEpisode demo = RecordExpertDemo(*specs[static_cast<size_t>(gi)], *experts[static_cast<size_t>(gi)],
+                                                    id, record, context.renderer.get(), context.state);
+          if (!demo.success) {
+            spdlog::warn("{}: expert failed ({}{}{})", id.ToString(), demo.failure,
+                         demo.failure_detail.empty() ? "" : ": ", demo.failure_detail);
+          }
+          return EncodeDemoPart(demo);
+        },
+        [&](int item, std::string&& bytes) {
+          const auto [gi, init] = pending[static_cast<size_t>(item)];
+          WriteFileAtomic(groups[static_cast<size_t>(gi)].Part(init), bytes);
+          ++stats.ran;
+          progress.Advance();
+          if (--remaining[static_cast<size_t>(gi)] == 0) complete(gi);
+        });
+    progress.Finish();
+  }
+  stats.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+
+  nlohmann::json files = nlohmann::json::array();
+  for (size_t gi = 0; gi < groups.size(); ++gi) {
+    const nlohmann::json& summary = *summaries[gi];
+    stats.kept += static_cast<int>(summary["demos"].size());
+    for (const auto& failure : summary["failures"]) {
+      ++stats.failed;
+      ++stats.failures[failure["reason"].get<std::string>()];
+    }
+    stats.files.push_back(groups[gi].file);
+    files.push_back(summary);
+  }
+  const nlohmann::json report = {{"suite", c.suite},
+                                 {"split", c.split},
+                                 {"planned", stats.planned},
+                                 {"kept", stats.kept},
+                                 {"failed", stats.failed},
+                                 {"failures", stats.failures},
+                                 {"files", files}};
+  WriteFileAtomic(out / "collect_summary.json", report.dump(2) + "\n");
+  return stats;
+}
+
+}  // namespace fb::envs

@@ -1,0 +1,150 @@
+#include "envs/demo_collection.h"
+
+#include <filesystem>
+#include <string>
+#include <vector>
+
+#include <gmock/gmock.h>
+#include <gtest/gtest.h>
+#include <nlohmann/json.hpp>
+
+#include "core/data/hdf5_actions.h"
+#include "core/error.h"
+#include "core/json_file.h"
+#include "tests/support/scratch_dir.h"
+
+namespace fb::envs {
+namespace {
+
+namespace fs = std::filesystem;
+using ::testing::ElementsAre;
+using ::testing::HasSubstr;
+
+constexpr char kTask[] = "spatial_red_block_on_plate";
+
+CollectConfig SmallConfig(const fs::path& out) {
+  CollectConfig c;
+  c.suite = "spatial";
+  c.tasks = {kTask};
+  c.embodiments = {"panda"};
+  c.split = "train";
+  c.init_indices = {1, 0};
+  c.seed = 3;
+  c.image_size = 16;
+  c.cameras = {};
+  c.out = out.string();
+  c.workers = 1;
+  return c;
+}
+
+TEST(DemoPartTest, RoundTripsAndRejectsTruncatedBytes) {
+  DemoEpisode demo;
+  demo.id = EpisodeId{"spatial", kTask, "train", "panda", 4, 9};
+  demo.instruction = "put the red block on the plate";
+  demo.success = true;
+  demo.steps = 2;
+  demo.action_dim = 1;
+  demo.state_dim = 2;
+  demo.joint_dim = 1;
+  demo.gripper_dim = 1;
+  demo.arms = 1;
+  demo.image_size = 1;
+  demo.actions = {0.5f, -0.25f};
+  demo.states = {1, 2, 3, 4};
+  demo.joint_states = {0.1f, 0.2f};
+  demo.gripper_states = {0.3f, 0.4f};
+  demo.ee_pos = {1, 2, 3, 4, 5, 6};
+  demo.ee_ori = {6, 5, 4, 3, 2, 1};
+  demo.rewards = {0, 1};
+  demo.dones = {0, 1};
+  demo.image_names = {"agentview_rgb"};
+  demo.images = {{1, 2, 3, 4, 5, 6}};
+  const std::string bytes = EncodeDemoPart(demo);
+  const DemoEpisode back = DecodeDemoPart(bytes, "p");
+  EXPECT_EQ(back.id.ToString(), demo.id.ToString());
+  EXPECT_EQ(back.instruction, demo.instruction);
+  EXPECT_EQ(back.states, demo.states);
+  EXPECT_EQ(back.images, demo.images);
+  EXPECT_EQ(back.ee_ori, demo.ee_ori);
+  EXPECT_EQ(DemoDigest(back), DemoDigest(demo));
+  try {
+    DecodeDemoPart(std::string_view(bytes).substr(0, bytes.size() - 1), "cut.part");
+    FAIL() << "expected InputError";
+  } catch (const InputError& e) {
+    EXPECT_THAT(e.what(), HasSubstr("demo part 'cut.part' is truncated"));
+  }
+}
+
+TEST(CollectEmbodimentsTest, HeldOutEmbodimentsStayOutUnlessIncluded) {
+  const SuiteConfig suite = LoadSuite("spatial");
+  CollectConfig c = SmallConfig("unused");
+  c.embodiments = {};
+  EXPECT_THAT(HeldOutEmbodiments(), ElementsAre("widowx250"));
+  EXPECT_THAT(CollectEmbodiments(c, suite), ElementsAre("panda", "ur5e"));
+  c.include_held_out_embodiments = true;
+  EXPECT_THAT(CollectEmbodiments(c, suite), ElementsAre("panda", "ur5e", "widowx250"));
+  c.include_held_out_embodiments = false;
+  c.embodiments = {"widowx250"};
+  try {
+    CollectEmbodiments(c, suite);
+    FAIL() << "expected InputError";
+  } catch (const InputError& e) {
+    EXPECT_THAT(e.what(), HasSubstr("'widowx250' is held out by a split"));
+  }
+  c.embodiments = {"aloha"};
+  EXPECT_THROW(CollectEmbodiments(c, suite), InputError);
+}
+
+TEST(RecordExpertDemoTest, StepsHaveConsistentShapesAndEndInSuccess) {
+  const auto spec = EnvSpec::Create("spatial", kTask, "panda");
+  const ScriptedExpert expert(*spec);
+  Renderer renderer;
+  EpisodeState state;
+  const EpisodeId id{"spatial", kTask, "train", "panda", 0, 0};
+  const DemoEpisode demo = RecordExpertDemo(*spec, expert, id, DemoRecordOptions{16, true, true}, &renderer, state);
+  ASSERT_TRUE(demo.success) << demo.failure << " " << demo.failure_detail;
+  const auto steps = static_cast<size_t>(demo.steps);
+  ASSERT_GT(steps, 0u);
+  EXPECT_EQ(demo.actions.size(), steps * 7);
+  EXPECT_EQ(demo.states.size(), steps * static_cast<size_t>(spec->model()->nq + spec->model()->nv));
+  EXPECT_EQ(demo.ee_pos.size(), steps * 3);
+  EXPECT_THAT(demo.image_names, ElementsAre("agentview_rgb", "eye_in_hand_rgb"));
+  EXPECT_EQ(demo.images[1].size(), steps * 16 * 16 * 3);
+  EXPECT_EQ(demo.rewards.back(), 1.0f);
+  EXPECT_EQ(demo.dones.back(), 1.0f);
+  EXPECT_EQ(demo.dones.front(), 0.0f);
+  EXPECT_EQ(demo.instruction, state.instruction);
+}
+
+// Two workers give the same demos as one, in init order; a rerun resumes without work.
+TEST(CollectDemosTest, WorkerCountDoesNotChangeTheDemosAndARerunResumes) {
+  fb::testing::ScratchDir one, two;
+  CollectConfig c = SmallConfig(one.path());
+  const CollectStats first = CollectDemos(c);
+  EXPECT_EQ(first.planned, 2);
+  EXPECT_EQ(first.ran, 2);
+  EXPECT_EQ(first.kept, 2);
+  c.out = two.path().string();
+  c.workers = 2;
+  CollectDemos(c);
+  const auto a = ReadJsonFile(one.path() / "collect_summary.json");
+  const auto b = ReadJsonFile(two.path() / "collect_summary.json");
+  EXPECT_EQ(a["files"], b["files"]);
+  ASSERT_EQ(a["files"][0]["demos"].size(), 2u);
+  EXPECT_EQ(a["files"][0]["demos"][0]["init_index"], 0);  // init order, not the config's order
+  EXPECT_EQ(a["files"][0]["demos"][1]["init_index"], 1);
+
+  const CollectStats again = CollectDemos(c);
+  EXPECT_EQ(again.resumed, 2);
+  EXPECT_EQ(again.ran, 0);
+  for (const auto& entry : fs::recursive_directory_iterator(two.path() / ".parts")) {
+    EXPECT_NE(entry.path().extension(), ".part") << "parts are removed once their file is written";
+  }
+
+  const fs::path file = DemoFilePath(two.path(), kTask, "panda");
+  const auto dataset = data::ReadHdf5Actions(file);
+  EXPECT_EQ(static_cast<int>(dataset.episodes.size()), first.kept);
+}
+
+}  // namespace
+}  // namespace fb::envs
