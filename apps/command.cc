@@ -2,7 +2,10 @@
 
 #include <filesystem>
 
+#include <spdlog/spdlog.h>
+
 #include "core/atomic_file.h"
+#include "core/error.h"
 
 namespace fb::apps {
 
@@ -34,6 +37,21 @@ std::string WriteConfigSnapshot(const std::string& out_dir, const std::string& r
   WriteFileAtomic(std::filesystem::path(out_dir) / "config.yaml",
                   "# fasterbench resolved config; hash " + hash + "\n" + resolved_yaml);
   return hash;
+}
+
+int StatusOfCurrentException() {
+  try {
+    throw;
+  } catch (const InputError& e) {
+    spdlog::error("{}", e.what());
+    return kExitUsage;
+  } catch (const Interrupted&) {
+    spdlog::warn("interrupted: finished outputs are complete, nothing half-written was kept");
+    return kExitInterrupted;
+  } catch (const std::exception& e) {
+    spdlog::error("{}", e.what());
+    return kExitCheckFailed;
+  }
 }
 
 }  // namespace fb::apps

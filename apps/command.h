@@ -56,6 +56,10 @@ T LoadCommandConfig(const std::string& builtin, const ConfigOptions& options) {
 // with its hash in the first line; returns the hash.
 std::string WriteConfigSnapshot(const std::string& out_dir, const std::string& resolved_yaml);
 
+// Inside a catch block: logs the exception in flight and returns its exit code (InputError
+// 2, Interrupted 130, other std::exception 1); rethrows anything else.
+int StatusOfCurrentException();
+
 void RegisterInfoCommand(CLI::App& app, const GlobalOptions& global, Dispatch& dispatch);
 void RegisterConfigCommand(CLI::App& app, Dispatch& dispatch);
 void RegisterDataCommand(CLI::App& app, Dispatch& dispatch);

@@ -50,22 +50,6 @@ void RunShard(const eval::EvalConfig& config, const eval::Shard& shard) {
   PrintSummary(config.policy.name, results, dir);
 }
 
-// The exit status main() would give for the exception in flight, logged like main() does.
-int StatusOfCurrentException() {
-  try {
-    throw;
-  } catch (const InputError& e) {
-    spdlog::error("{}", e.what());
-    return kExitUsage;
-  } catch (const Interrupted&) {
-    spdlog::warn("interrupted: finished outputs are complete, nothing half-written was kept");
-    return kExitInterrupted;
-  } catch (const std::exception& e) {
-    spdlog::error("{}", e.what());
-    return kExitCheckFailed;
-  }
-}
-
 // Under mpirun: rank r runs shard r/size, every rank reports its status, rank 0 merges.
 int RunMpi(const eval::EvalConfig& config, eval::MpiWorld& world) {
   const eval::Shard shard{world.rank(), world.size()};

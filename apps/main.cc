@@ -46,14 +46,7 @@ int main(int argc, char** argv) {
     InstallInterruptHandlers();
     ConfigureTorchRuntime(global.threads);
     return dispatch.run ? dispatch.run() : kExitUsage;
-  } catch (const InputError& e) {
-    spdlog::error("{}", e.what());
-    return kExitUsage;
-  } catch (const Interrupted&) {
-    spdlog::warn("interrupted: finished outputs are complete, nothing half-written was kept");
-    return kExitInterrupted;
-  } catch (const std::exception& e) {
-    spdlog::error("{}", e.what());
-    return kExitCheckFailed;
+  } catch (const std::exception&) {
+    return apps::StatusOfCurrentException();
   }
 }
