@@ -72,5 +72,7 @@ void RegisterCollectCommand(CLI::App& app, Dispatch& dispatch);
 void RegisterMergeCommand(CLI::App& app, Dispatch& dispatch);
 void RegisterCompareCommand(CLI::App& app, Dispatch& dispatch);
 void RegisterReportCommand(CLI::App& app, Dispatch& dispatch);
+void RegisterTrainCommand(CLI::App& app, Dispatch& dispatch);
+void RegisterBenchCommand(CLI::App& app, Dispatch& dispatch);
 
 }  // namespace fb::apps

@@ -33,6 +33,8 @@ int main(int argc, char** argv) {
   apps::RegisterMergeCommand(app, dispatch);
   apps::RegisterCompareCommand(app, dispatch);
   apps::RegisterReportCommand(app, dispatch);
+  apps::RegisterTrainCommand(app, dispatch);
+  apps::RegisterBenchCommand(app, dispatch);
 
   try {
     app.parse(argc, argv);

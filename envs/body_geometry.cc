@@ -62,7 +62,14 @@ void WorldZRange(const mjData* d, int body, const LocalBox& box, double* zmin, d
 bool InsideFootprint(const mjData* d, int body, const LocalBox& box, const double p[3], double margin) {
   const mjtNum* r = d->xmat + 9 * body;
   const double dp[3] = {p[0] - d->xpos[3 * body], p[1] - d->xpos[3 * body + 1], p[2] - d->xpos[3 * body + 2]};
+  // The footprint spans the body's two most horizontal axes, so a support knocked onto its
+  // side (a toppled cube under a stacked block) still has one.
+  int vertical = 2;
   for (int i = 0; i < 2; ++i) {
+    if (std::abs(r[6 + i]) > std::abs(r[6 + vertical])) vertical = i;
+  }
+  for (int i = 0; i < 3; ++i) {
+    if (i == vertical) continue;
     // local = R^T * dp
     const double local = r[i] * dp[0] + r[3 + i] * dp[1] + r[6 + i] * dp[2];
     if (local < box.lo[i] + margin || local > box.hi[i] - margin) return false;

@@ -19,8 +19,9 @@ LocalBox BodyLocalBox(const mjModel* m, int body);
 // Lowest and highest world z of `box` placed at body `body`'s current pose (d->xpos/xmat).
 void WorldZRange(const mjData* d, int body, const LocalBox& box, double* zmin, double* zmax);
 
-// Whether world point p (3) projects inside `box`'s x-y extent in body `body`'s frame,
-// shrunk by `margin` metres on every side (negative margin grows it).
+// Whether world point p (3) projects inside `box`'s extent along body `body`'s two most
+// horizontal axes (x and y when upright), shrunk by `margin` metres on every side (negative
+// margin grows it).
 bool InsideFootprint(const mjData* d, int body, const LocalBox& box, const double p[3], double margin);
 
 // Radius of the smallest circle about the body origin that holds the box's x-y extent.

@@ -195,11 +195,17 @@ void ScriptedExpert::ActArm(const EnvSpec& spec, const EpisodeState& episode, in
   double speed = o.speed;
   ++expert.phase_steps;
   auto at = [&](double tol) { return Distance3(eef, goal) < tol || expert.phase_steps > o.phase_timeout; };
+  // Set when this call already left the phase (or plan step) it started in: `goal` and the
+  // yaw error then belong to the phase just finished, and judging arrival at the new phase's
+  // waypoint by them skipped it (lift -> lower without the carry, retreat or retry -> descend
+  // without the approach: a diagonal dive from the place site that swept the fingers through
+  // the bowl rim and the next object).
+  bool moved = false;
   auto next = [&](int phase) {
     expert.phase = phase;
     expert.phase_steps = 0;
+    moved = true;
   };
-  bool skill_next = false;  // the next step is another skill: its phase 0 is not kApproach's
   const bool held = std::hypot(obj[0] - eef[0], obj[1] - eef[1]) < kGraspRadius &&
                     std::abs(eef[2] - obj_bottom - expert.grasp_offset) < 0.02;
 
@@ -248,7 +254,7 @@ void ScriptedExpert::ActArm(const EnvSpec& spec, const EpisodeState& episode, in
       goal[2] = place_top + o.hover + expert.grasp_offset;
       if (at(2 * o.tolerance)) {
         NextStep(spec, d, arm, expert);
-        skill_next = !ArmFinished(arm, expert) && Step(spec, arm, expert.plan_step).skill != "pick_place";
+        moved = true;
       }
       break;
     case kRetryOpen:
@@ -279,14 +285,18 @@ void ScriptedExpert::ActArm(const EnvSpec& spec, const EpisodeState& episode, in
     measured_yaw_error = error_for(eef_quat);
   }
 
-  // Phase transitions that depend on arriving at the goal.
-  if (!skill_next && expert.phase == kApproach && at(2 * o.tolerance) &&
-      std::abs(measured_yaw_error) < kYawTolerance) {
-    next(kDescend);
+  // Phase transitions that depend on arriving at this phase's goal.
+  if (!moved) {
+    if (expert.phase == kApproach && at(2 * o.tolerance) && std::abs(measured_yaw_error) < kYawTolerance) {
+      next(kDescend);
+    } else if (expert.phase == kDescend && at(o.tolerance)) {
+      next(kClose);
+    } else if (expert.phase == kCarry && at(2 * o.tolerance)) {
+      next(kLower);
+    } else if (expert.phase == kLower && at(o.tolerance)) {
+      next(kRelease);
+    }
   }
-  else if (expert.phase == kDescend && at(o.tolerance)) next(kClose);
-  else if (expert.phase == kCarry && at(2 * o.tolerance)) next(kLower);
-  else if (expert.phase == kLower && at(o.tolerance)) next(kRelease);
 
   WriteAction(goal, target, speed, yaw_error, gripper, max_t, max_r, action);
 }

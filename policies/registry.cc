@@ -7,6 +7,8 @@
 #include "policies/remote/openpi_policy.h"
 #include "policies/replay/replay_policy.h"
 #include "policies/scripted_expert/scripted_expert_policy.h"
+#include "policies/torchscript/torchscript_policy.h"
+#include "policies/vla/vla_policy.h"
 #include "policies/zero/zero_policy.h"
 
 namespace fb::policies {
@@ -14,10 +16,14 @@ namespace {
 
 const std::map<std::string, PolicyFactory>& Registry() {
   static const std::map<std::string, PolicyFactory> registry = {
+      {"binning_ar", &VlaPolicy::CreateBinningAr},
+      {"fast_ar", &VlaPolicy::CreateFastAr},
+      {"fastervla", &VlaPolicy::CreateFasterVla},
       {"openpi", &OpenpiPolicy::Create},
       {"random", &RandomPolicy::Create},
       {"replay", &ReplayPolicy::Create},
       {"scripted_expert", &ScriptedExpertPolicy::Create},
+      {"torchscript", &TorchScriptPolicy::Create},
       {"zero", &ZeroPolicy::Create},
   };
   return registry;

@@ -1,6 +1,10 @@
 #include "core/data/hdf5_util.h"
 
+#include <algorithm>
+#include <cctype>
 #include <stdexcept>
+#include <string_view>
+#include <utility>
 #include <vector>
 
 #include "core/error.h"
@@ -24,7 +28,34 @@ void DeleteAttributeIfPresent(hid_t object, const std::string& name, const std::
   if (exists > 0) Check(H5Adelete(object, name.c_str()), "delete attribute '" + name + "'", where);
 }
 
+// The n of "demo_<n>", or -1 for any other name.
+int64_t DemoNumber(const std::string& name) {
+  constexpr std::string_view kPrefix = "demo_";
+  if (!name.starts_with(kPrefix) || name.size() == kPrefix.size() || name.size() > kPrefix.size() + 18) return -1;
+  if (!std::all_of(name.begin() + kPrefix.size(), name.end(), [](char c) { return std::isdigit(static_cast<unsigned char>(c)); })) return -1;
+  return std::stoll(name.substr(kPrefix.size()));
+}
+
 }  // namespace
+
+// Demo names under /data sorted by their number.
+std::vector<std::string> DemoNames(hid_t data, const std::string& file) {
+  H5G_info_t info;
+  if (H5Gget_info(data, &info) < 0) throw InputError("HDF5 file '" + file + "': cannot list /data: " + hdf5::LastError());
+  std::vector<std::pair<int64_t, std::string>> demos;
+  for (hsize_t i = 0; i < info.nlinks; ++i) {
+    const ssize_t length = H5Lget_name_by_idx(data, ".", H5_INDEX_NAME, H5_ITER_INC, i, nullptr, 0, H5P_DEFAULT);
+    if (length < 0) throw InputError("HDF5 file '" + file + "': cannot list /data: " + hdf5::LastError());
+    std::string name(static_cast<size_t>(length) + 1, '\0');
+    H5Lget_name_by_idx(data, ".", H5_INDEX_NAME, H5_ITER_INC, i, name.data(), name.size(), H5P_DEFAULT);
+    name.resize(static_cast<size_t>(length));
+    if (const int64_t number = DemoNumber(name); number >= 0) demos.emplace_back(number, std::move(name));
+  }
+  std::sort(demos.begin(), demos.end());
+  std::vector<std::string> names;
+  for (auto& demo : demos) names.push_back(std::move(demo.second));
+  return names;
+}
 
 Handle& Handle::operator=(Handle&& other) noexcept {
   if (this != &other) {

@@ -8,6 +8,7 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <vector>
 
 namespace fb::data::hdf5 {
 
@@ -52,5 +53,9 @@ void WriteStringAttribute(hid_t object, const std::string& name, std::string_vie
 
 // Writes a scalar int64 attribute (h5py's type for a Python int); throws like above.
 void WriteInt64Attribute(hid_t object, const std::string& name, int64_t value, const std::string& where);
+
+// The demo_<n> group names under /data (`data` is that group), sorted by n; other names
+// are ignored. Throws fb::InputError naming `file` when the group cannot be listed.
+std::vector<std::string> DemoNames(hid_t data, const std::string& file);
 
 }  // namespace fb::data::hdf5

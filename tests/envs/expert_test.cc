@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cctype>
+#include <cmath>
 #include <cstdlib>
 #include <memory>
 #include <string>
@@ -105,6 +106,47 @@ std::string TestName(const testing::TestParamInfo<std::string>& info) {
 }
 
 INSTANTIATE_TEST_SUITE_P(BuiltinSuites, ExpertSuccessTest, testing::ValuesIn(BuiltinSuites()), TestName);
+
+// Episodes where the expert, after putting the first block in the bowl or on the plate, dove
+// diagonally from there at the second block (the approach was skipped), dragging the first
+// block out of the bowl or pushing the second one away.
+TEST(ExpertSecondPickTest, DescendsOnlyFromAboveTheNextObject) {
+  const struct {
+    std::string task;
+    int init;
+  } kCases[] = {{"long_blue_block_in_bowl_then_red_block_on_plate", 23},
+                {"long_blue_block_in_bowl_then_red_block_on_plate", 30},
+                {"long_blue_block_on_plate_red_block_in_bowl", 33},
+                {"long_blue_block_on_plate_red_block_in_bowl", 39}};
+  for (const auto& c : kCases) {
+    SCOPED_TRACE(fmt::format("{} init {}", c.task, c.init));
+    const auto spec = EnvSpec::Create("long", c.task, "panda");
+    const ScriptedExpert expert(*spec);
+    const int second = spec->object_index(spec->task().expert[1].pick);
+    const int body = spec->object_body(second);
+    EpisodeState state;
+    Reset(*spec, EpisodeId{"long", c.task, "id", "panda", c.init, static_cast<uint64_t>(c.init)}, state);
+    ExpertState memory;
+    expert.Reset(*spec, state, memory);
+    double worst_xy = 0;  // farthest from the second block while low and open, before its grasp
+    bool closed = false;
+    while (!state.done) {
+      const std::vector<double> action = expert.Act(*spec, state, memory);
+      closed = closed || (memory.arms[0].plan_step == 1 && action[6] > 0);
+      double eef[3], quat[4];
+      spec->controller().EefPose(state.data.get(), 0, eef, quat);
+      const double* obj = state.data->xpos + 3 * body;
+      double lo, hi;
+      WorldZRange(state.data.get(), body, spec->object_box(second), &lo, &hi);
+      if (memory.arms[0].plan_step == 1 && !closed && eef[2] < hi + 0.03) {
+        worst_xy = std::max(worst_xy, std::hypot(eef[0] - obj[0], eef[1] - obj[1]));
+      }
+      Step(*spec, action, state);
+    }
+    EXPECT_TRUE(state.success_once);
+    EXPECT_LT(worst_xy, 0.02);
+  }
+}
 
 }  // namespace
 }  // namespace fb::envs

@@ -11,7 +11,8 @@ namespace {
 
 using ::testing::HasSubstr;
 
-// A table, a 4 cm block `a`, a flat 12 cm plate `b`, a box container `c`.
+// A table, a 4 cm block `a`, a flat 12 cm plate `b`, a box container `c`, and a 4x4x6 cm
+// block `d` lying on its side (its local y axis vertical).
 constexpr char kScene[] = R"(
 <mujoco>
   <option timestep="0.002"/>
@@ -26,6 +27,9 @@ constexpr char kScene[] = R"(
       <geom type="box" pos="-0.056 0 0.024" size="0.004 0.06 0.02" mass="0.02"/>
       <geom type="box" pos="0 0.056 0.024" size="0.052 0.004 0.02" mass="0.02"/>
       <geom type="box" pos="0 -0.056 0.024" size="0.052 0.004 0.02" mass="0.02"/>
+    </body>
+    <body name="d" pos="0 0.4 0.03" quat="0.7071068 0.7071068 0 0">
+      <freejoint/><geom type="box" size="0.02 0.03 0.02" mass="0.05"/>
     </body>
   </worldbody>
 </mujoco>)";
@@ -63,6 +67,11 @@ TEST_F(PredicateTest, OnRequiresSupport) {
   PlaceA(0.3, 0.0, 0.031);           // on top of the plate
   EXPECT_TRUE(Eval("on: [a, b]"));
   EXPECT_FALSE(Eval("on: [b, a]"));
+}
+
+TEST_F(PredicateTest, OnCountsASupportLyingOnItsSide) {
+  PlaceA(0.0, 0.4, 0.081);  // on top of d, whose top face spans its local x and z axes
+  EXPECT_TRUE(Eval("on: [a, d]"));
 }
 
 TEST_F(PredicateTest, OnRejectsHoveringObject) {

@@ -25,10 +25,25 @@ config::Subtree Params(const std::string& yaml) {
 }
 
 TEST(PolicyRegistryTest, BuiltinsAreFoundByName) {
-  EXPECT_THAT(PolicyNames(), ElementsAre("openpi", "random", "replay", "scripted_expert", "zero"));
-  for (const auto& name : PolicyNames()) {
-    if (name == "replay") continue;  // needs a file: replay_policy_test.cc
-    EXPECT_EQ(CreatePolicy(name)->name(), name);
+  EXPECT_THAT(PolicyNames(), ElementsAre("binning_ar", "fast_ar", "fastervla", "openpi", "random", "replay",
+                                         "scripted_expert", "torchscript", "zero"));
+  for (const auto& name : {"openpi", "random", "scripted_expert", "zero"}) EXPECT_EQ(CreatePolicy(name)->name(), name);
+}
+
+TEST(PolicyRegistryTest, LearnedPoliciesNeedACheckpoint) {
+  for (const auto& name : {"binning_ar", "fast_ar", "fastervla"}) {
+    try {
+      CreatePolicy(name);
+      FAIL() << name << " started without a checkpoint";
+    } catch (const InputError& e) {
+      EXPECT_THAT(e.what(), HasSubstr("params.checkpoint"));
+    }
+    try {
+      CreatePolicy(name, Params("{checkpoint: /nonexistent/policy}"));
+      FAIL() << name << " loaded a missing checkpoint";
+    } catch (const InputError& e) {
+      EXPECT_THAT(e.what(), HasSubstr("/nonexistent/policy"));
+    }
   }
 }
 
@@ -38,7 +53,7 @@ TEST(PolicyRegistryTest, UnknownNameSuggestsTheNearest) {
     FAIL() << "expected InputError";
   } catch (const InputError& e) {
     EXPECT_THAT(e.what(), HasSubstr("unknown policy 'randon'; did you mean 'random'?"));
-    EXPECT_THAT(e.what(), HasSubstr("(registered: openpi random replay scripted_expert zero)"));
+    EXPECT_THAT(e.what(), HasSubstr("(registered: binning_ar fast_ar fastervla openpi random replay scripted_expert torchscript zero)"));
   }
 }
 

@@ -6,22 +6,20 @@
 #include <filesystem>
 #include <numbers>
 #include <numeric>
-#include <sstream>
 
 #include <fmt/format.h>
 #include <spdlog/spdlog.h>
 
-#include "core/atomic_file.h"
 #include "core/error.h"
 #include "core/interrupt.h"
 #include "core/progress.h"
+#include "core/torch_checkpoint.h"
+#include "core/training_loop.h"
 
 namespace fb::tokenizers {
 namespace fs = std::filesystem;
 namespace {
 
-constexpr const char* kCheckpointPrefix = "checkpoint-";
-constexpr const char* kCheckpointSuffix = ".pt";
 constexpr double kBeta1 = 0.9;  // the paper's AdamW betas
 constexpr double kBeta2 = 0.95;
 
@@ -34,63 +32,14 @@ struct LoopState {
   std::vector<DeadCodeEvent> dead_codes;
 };
 
-// Permutation of [0, count) for `epoch`: Fisher-Yates driven by its own stream, so an
-// epoch's order depends only on (seed, epoch) and a resume needs no generator history.
-std::vector<int64_t> EpochOrder(int64_t count, uint64_t seed, int64_t epoch) {
-  std::vector<int64_t> order(static_cast<size_t>(count));
-  std::iota(order.begin(), order.end(), int64_t{0});
-  SplitMix64 rng(seed * 0x2545F4914F6CDD1Dull + static_cast<uint64_t>(epoch) + 1);
-  for (int64_t i = count - 1; i > 0; --i) {
-    std::swap(order[static_cast<size_t>(i)], order[rng.Below(static_cast<uint64_t>(i) + 1)]);
-  }
-  return order;
-}
-
-// Linear warm-up to `lr`, then cosine decay to zero at the last step.
 double LearningRate(const FasterVqConfig& config, int64_t step) {
-  if (step < config.warmup_steps) return config.lr * static_cast<double>(step + 1) / config.warmup_steps;
-  const double span = std::max<int64_t>(1, config.steps - config.warmup_steps);
-  const double progress = std::min(1.0, static_cast<double>(step - config.warmup_steps) / span);
-  return config.lr * 0.5 * (1.0 + std::cos(std::numbers::pi * progress));
-}
-
-fs::path CheckpointPath(const fs::path& dir, int64_t step) {
-  return dir / fmt::format("{}{:09d}{}", kCheckpointPrefix, step, kCheckpointSuffix);
-}
-
-// Checkpoint files in `dir`, newest (highest step) first.
-std::vector<fs::path> ListCheckpoints(const fs::path& dir) {
-  std::vector<fs::path> found;
-  std::error_code error;
-  if (!fs::is_directory(dir, error)) return found;
-  for (const auto& entry : fs::directory_iterator(dir)) {
-    const std::string name = entry.path().filename().string();
-    if (name.starts_with(kCheckpointPrefix) && name.ends_with(kCheckpointSuffix)) found.push_back(entry.path());
-  }
-  std::sort(found.rbegin(), found.rend());  // zero-padded steps sort as numbers
-  return found;
-}
-
-torch::Tensor Scalar(int64_t value) { return torch::tensor({value}, torch::kInt64); }
-int64_t ReadScalar(torch::serialize::InputArchive& archive, const char* key) {
-  torch::Tensor value;
-  archive.read(key, value);
-  return value.item<int64_t>();
+  return WarmupCosineLr(config.lr, config.warmup_steps, config.steps, step);
 }
 
 void WriteCheckpoint(const fs::path& dir, FasterVqNet& net, torch::optim::Optimizer& optimizer,
                      const LoopState& state, const std::string& config_hash, const std::string& data_hash) {
-  torch::serialize::OutputArchive root, model, optim;
-  net->save(model);
-  optimizer.save(optim);
-  root.write("model", model);
-  root.write("optimizer", optim);
-  root.write("step", Scalar(state.step));
-  root.write("epoch", Scalar(state.epoch));
-  root.write("cursor", Scalar(state.cursor));
-  root.write("rng", Scalar(std::bit_cast<int64_t>(state.rng.state())));
-  root.write("config_hash", c10::IValue(config_hash));
-  root.write("data_hash", c10::IValue(data_hash));
+  torch::serialize::OutputArchive root;
+  root.write("rng", ScalarTensor(std::bit_cast<int64_t>(state.rng.state())));
   const int64_t levels = net->rvq->levels();
   auto events = torch::zeros({static_cast<int64_t>(state.dead_codes.size()), 1 + levels}, torch::kInt64);
   for (size_t i = 0; i < state.dead_codes.size(); ++i) {
@@ -98,62 +47,29 @@ void WriteCheckpoint(const fs::path& dir, FasterVqNet& net, torch::optim::Optimi
     for (int64_t l = 0; l < levels; ++l) events[static_cast<int64_t>(i)][1 + l] = state.dead_codes[i].per_level[static_cast<size_t>(l)];
   }
   root.write("dead_codes", events);
-  std::ostringstream bytes;
-  root.save_to(bytes);
-  const fs::path path = CheckpointPath(dir, state.step);
-  WriteFileAtomic(path, bytes.str());
-  // Older checkpoints go only after the new one is durable, so one valid file always exists.
-  for (const auto& old : ListCheckpoints(dir)) {
-    if (old != path) fs::remove(old);
-  }
+  SaveTrainingCheckpoint(dir, root, *net, optimizer, {state.step, state.epoch, state.cursor, config_hash, data_hash});
 }
 
 // Loads the newest readable checkpoint into net/optimizer/state; returns false when
-// there is none. Unreadable files (a torn copy from elsewhere) are skipped with a warning.
+// there is none.
 bool ResumeFromCheckpoint(const fs::path& dir, FasterVqNet& net, torch::optim::Optimizer& optimizer,
                           LoopState& state, const std::string& config_hash, const std::string& data_hash) {
-  for (const auto& path : ListCheckpoints(dir)) {
-    torch::serialize::InputArchive root;
-    c10::IValue saved_config, saved_data;
-    try {
-      root.load_from(path.string());
-      root.read("config_hash", saved_config);
-      root.read("data_hash", saved_data);
-    } catch (const c10::Error& e) {
-      spdlog::warn("FASTerVQ: skipping unreadable checkpoint {}: {}", path.string(), e.what_without_backtrace());
-      continue;
-    }
-    if (saved_config.toStringRef() != config_hash) {
-      throw InputError("FASTerVQ fit: checkpoint " + path.string() + " was written with config hash " +
-                       saved_config.toStringRef() + " but this fit's config hash is " + config_hash +
-                       "; use another work directory or delete it to start over");
-    }
-    if (saved_data.toStringRef() != data_hash) {
-      throw InputError("FASTerVQ fit: checkpoint " + path.string() + " was written for training data hash " +
-                       saved_data.toStringRef() + " but this fit's data hash is " + data_hash +
-                       "; use another work directory or delete it to start over");
-    }
-    torch::serialize::InputArchive model, optim;
-    root.read("model", model);
-    root.read("optimizer", optim);
-    net->load(model);
-    optimizer.load(optim);
-    state.step = ReadScalar(root, "step");
-    state.epoch = ReadScalar(root, "epoch");
-    state.cursor = ReadScalar(root, "cursor");
-    state.rng.set_state(std::bit_cast<uint64_t>(ReadScalar(root, "rng")));
-    torch::Tensor events;
-    root.read("dead_codes", events);
-    state.dead_codes.clear();
-    for (int64_t i = 0; i < events.size(0); ++i) {
-      DeadCodeEvent event{events[i][0].item<int64_t>(), {}};
-      for (int64_t l = 1; l < events.size(1); ++l) event.per_level.push_back(events[i][l].item<int64_t>());
-      state.dead_codes.push_back(std::move(event));
-    }
-    spdlog::info("FASTerVQ fit: resuming from {} (step {})", path.string(), state.step);
-    return true;
+  torch::serialize::InputArchive root;
+  const auto header = LoadTrainingCheckpoint(dir, root, *net, optimizer, config_hash, data_hash, "FASTerVQ fit");
+  if (!header) return false;
+  state.step = header->step;
+  state.epoch = header->epoch;
+  state.cursor = header->cursor;
+  state.rng.set_state(std::bit_cast<uint64_t>(ReadScalar(root, "rng")));
+  torch::Tensor events;
+  root.read("dead_codes", events);
+  state.dead_codes.clear();
+  for (int64_t i = 0; i < events.size(0); ++i) {
+    DeadCodeEvent event{events[i][0].item<int64_t>(), {}};
+    for (int64_t l = 1; l < events.size(1); ++l) event.per_level.push_back(events[i][l].item<int64_t>());
+    state.dead_codes.push_back(std::move(event));
   }
-  return false;
+  return true;
 }
 
 std::string FormatFractions(const std::vector<double>& values) {

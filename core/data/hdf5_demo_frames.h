@@ -1,0 +1,32 @@
+// Whole demonstrations (actions, camera frames, end-effector and gripper states, the
+// instruction) from a LIBERO / robomimic HDF5 file, as a learned policy trains on them.
+#pragma once
+
+#include <cstdint>
+#include <filesystem>
+#include <string>
+#include <vector>
+
+namespace fb::data {
+
+struct DemoFrames {
+  std::string source;               // "<file>:data/demo_<n>"
+  std::string instruction;          // the demo's "instruction" attribute (or /data's problem_info)
+  std::string embodiment;           // /data attributes, as ReadHdf5Actions reads them
+  std::string action_space;
+  int64_t steps = 0;
+  int dims = 0;                     // action dims
+  std::vector<float> actions;       // (steps x dims)
+  int image_height = 0, image_width = 0;
+  std::vector<uint8_t> agentview;   // (steps x height x width x 3), rows top-first
+  std::vector<uint8_t> wrist;       // obs/eye_in_hand_rgb, same shape
+  int proprio_dims = 0;
+  std::vector<float> proprio;       // (steps x proprio_dims): ee_pos, ee_ori (axis-angle), gripper_states
+};
+
+// Every data/demo_<n> of `path`, in numeric order. Throws fb::InputError naming the file,
+// demo and dataset when one is missing, has another shape than its demo's steps, or the
+// two cameras differ in size.
+std::vector<DemoFrames> ReadHdf5DemoFrames(const std::filesystem::path& path);
+
+}  // namespace fb::data

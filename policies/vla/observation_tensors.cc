@@ -1,0 +1,51 @@
+#include "policies/vla/observation_tensors.h"
+
+#include <cstring>
+#include <string>
+
+#include "core/error.h"
+#include "policies/vla/proprio_features.h"
+
+namespace fb::policies {
+namespace {
+
+void CopyImage(const envs::RgbImage& image, const char* camera, int size, uint8_t* out) {
+  if (image.pixels.empty()) {
+    throw InputError(std::string("VLA policy: the observation has no ") + camera +
+                     " image (the policy reads agent-view and wrist cameras)");
+  }
+  if (image.width != size || image.height != size ||
+      image.pixels.size() != static_cast<size_t>(size) * static_cast<size_t>(size) * 3) {
+    throw InputError(std::string("VLA policy: the ") + camera + " image is " + std::to_string(image.width) + "x" +
+                     std::to_string(image.height) + " but the policy was trained on " + std::to_string(size) + "x" +
+                     std::to_string(size));
+  }
+  std::memcpy(out, image.pixels.data(), image.pixels.size());
+}
+
+}  // namespace
+
+ObservationTensors MakeObservationTensors(const envs::Observation& observation, const VlaManifest& manifest) {
+  const int size = manifest.model.image_size;
+  ObservationTensors tensors;
+  tensors.images = torch::empty({1, 2, size, size, 3}, torch::kUInt8);
+  uint8_t* pixels = tensors.images.data_ptr<uint8_t>();
+  CopyImage(observation.agentview, "agent-view", size, pixels);
+  if (observation.wrist.empty()) CopyImage({}, "wrist", size, pixels);
+  CopyImage(observation.wrist.front(), "wrist", size, pixels + static_cast<ptrdiff_t>(size) * size * 3);
+
+  const auto words = manifest.vocab.Encode(observation.instruction, manifest.model.max_words);
+  tensors.words = torch::tensor(words, torch::kInt64).view({1, -1});
+
+  std::vector<float> proprio = ProprioFeatures(observation.proprio);
+  if (proprio.size() != manifest.proprio_mean.size()) {
+    throw InputError("VLA policy: the observation gives " + std::to_string(proprio.size()) +
+                     " proprio values (end-effector pose, gripper) but the policy was trained on " +
+                     std::to_string(manifest.proprio_mean.size()));
+  }
+  for (size_t i = 0; i < proprio.size(); ++i) proprio[i] = (proprio[i] - manifest.proprio_mean[i]) / manifest.proprio_std[i];
+  tensors.proprio = torch::tensor(proprio, torch::kFloat32).view({1, -1});
+  return tensors;
+}
+
+}  // namespace fb::policies

@@ -1,0 +1,23 @@
+#include "policies/vla/vla_config.h"
+
+#include "core/error.h"
+
+namespace fb::policies {
+
+void VlaModelConfig::Validate() const {
+  if (width % heads != 0) {
+    throw InputError("model.width (" + std::to_string(width) + ") must be a multiple of model.heads (" +
+                     std::to_string(heads) + ")");
+  }
+  if (width % 2 != 0 || expert_width % 2 != 0) {
+    throw InputError("model.width (" + std::to_string(width) + ") and model.expert_width (" +
+                     std::to_string(expert_width) + ") must be even (sinusoidal positions)");
+  }
+  if (image_size % 8 != 0 || image_size / 8 < image_grid) {
+    throw InputError("model.image_size (" + std::to_string(image_size) +
+                     ") must be a multiple of 8 and give a CNN map of at least model.image_grid (" +
+                     std::to_string(image_grid) + ") cells a side (image_size / 8)");
+  }
+}
+
+}  // namespace fb::policies

@@ -1,0 +1,223 @@
+#include "policies/vla/vla_dataset.h"
+
+#include <algorithm>
+#include <cmath>
+#include <cstring>
+#include <filesystem>
+#include <numeric>
+
+#include <fmt/format.h>
+#include <spdlog/spdlog.h>
+
+#include "core/data/hdf5_demo_frames.h"
+#include "core/error.h"
+#include "core/fnv1a.h"
+#include "core/split_mix64.h"
+#include "tokenizers/registry.h"
+
+namespace fb::policies {
+namespace fs = std::filesystem;
+namespace {
+
+std::vector<fs::path> DemoFiles(const std::vector<std::string>& entries) {
+  std::vector<fs::path> files;
+  for (const auto& entry : entries) {
+    if (fs::is_directory(entry)) {
+      std::vector<fs::path> found;
+      for (const auto& file : fs::directory_iterator(entry)) {
+        if (file.path().extension() == ".hdf5") found.push_back(file.path());
+      }
+      if (found.empty()) throw InputError("demos: directory '" + entry + "' holds no *.hdf5 files");
+      std::sort(found.begin(), found.end());
+      files.insert(files.end(), found.begin(), found.end());
+    } else if (fs::is_regular_file(entry)) {
+      files.emplace_back(entry);
+    } else {
+      throw InputError("demos: '" + entry + "' is neither an HDF5 file nor a directory (collect demos with "
+                       "`fasterbench collect`)");
+    }
+  }
+  return files;
+}
+
+// The chunk starting at step t: the next `horizon` actions, the last one repeated past the end.
+void AppendChunk(const data::DemoFrames& demo, int64_t t, int horizon, std::vector<float>& out) {
+  for (int k = 0; k < horizon; ++k) {
+    const int64_t step = std::min(t + k, demo.steps - 1);
+    const float* row = demo.actions.data() + step * demo.dims;
+    out.insert(out.end(), row, row + demo.dims);
+  }
+}
+
+struct Split {
+  std::vector<const data::DemoFrames*> demos;
+  int64_t samples() const {
+    return std::accumulate(demos.begin(), demos.end(), int64_t{0}, [](int64_t n, const auto* d) { return n + d->steps; });
+  }
+};
+
+VlaSamples MakeSamples(const Split& split, const VlaData& data, const VlaModelConfig& model,
+                       const ActionTokenLayout& layout, int64_t& dropped) {
+  const int horizon = data.manifest.horizon, dims = data.manifest.dims, size = model.image_size;
+  ActionChunks chunks{0, horizon, dims, {}};
+  for (const auto* demo : split.demos) {
+    for (int64_t t = 0; t < demo->steps; ++t) AppendChunk(*demo, t, horizon, chunks.values);
+    chunks.count += demo->steps;
+  }
+  data.tokenizer.normalizer.Normalize(chunks.values);
+  const auto tokens = data.tokenizer.tokenizer->EncodeBatch(chunks);
+
+  std::vector<int64_t> keep;
+  std::vector<int64_t> inputs, targets, row_in, row_out;
+  for (int64_t i = 0; i < chunks.count; ++i) {
+    if (!layout.MakeTrainingPair(tokens[static_cast<size_t>(i)], row_in, row_out)) {
+      ++dropped;
+      continue;
+    }
+    keep.push_back(i);
+    inputs.insert(inputs.end(), row_in.begin(), row_in.end());
+    targets.insert(targets.end(), row_out.begin(), row_out.end());
+  }
+  const auto n = static_cast<int64_t>(keep.size());
+  VlaSamples samples;
+  samples.images = torch::empty({n, 2, size, size, 3}, torch::kUInt8);
+  samples.words = torch::empty({n, model.max_words}, torch::kInt64);
+  samples.proprio = torch::empty({n, static_cast<int64_t>(data.manifest.proprio_mean.size())}, torch::kFloat32);
+  samples.chunks = torch::empty({n, horizon, dims}, torch::kFloat32);
+  const int64_t frame = static_cast<int64_t>(size) * size * 3, pd = samples.proprio.size(1);
+  uint8_t* images = samples.images.data_ptr<uint8_t>();
+  int64_t* words = samples.words.data_ptr<int64_t>();
+  float* proprio = samples.proprio.data_ptr<float>();
+  float* chunk_out = samples.chunks.data_ptr<float>();
+  int64_t global = 0, out = 0;
+  size_t next = 0;
+  for (const auto* demo : split.demos) {
+    const auto ids = data.manifest.vocab.Encode(demo->instruction, model.max_words);
+    for (int64_t t = 0; t < demo->steps; ++t, ++global) {
+      if (next >= keep.size() || keep[next] != global) continue;
+      std::memcpy(images + (2 * out) * frame, demo->agentview.data() + t * frame, static_cast<size_t>(frame));
+      std::memcpy(images + (2 * out + 1) * frame, demo->wrist.data() + t * frame, static_cast<size_t>(frame));
+      std::copy(ids.begin(), ids.end(), words + out * model.max_words);
+      for (int64_t k = 0; k < pd; ++k) {
+        proprio[out * pd + k] = (demo->proprio[static_cast<size_t>(t * pd + k)] - data.manifest.proprio_mean[static_cast<size_t>(k)]) /
+                                data.manifest.proprio_std[static_cast<size_t>(k)];
+      }
+      const auto chunk = chunks.chunk(global);
+      std::copy(chunk.begin(), chunk.end(), chunk_out + out * horizon * dims);
+      ++out;
+      ++next;
+    }
+  }
+  const int64_t length = layout.sequence_length();
+  samples.inputs = torch::tensor(inputs, torch::kInt64).view({n, length});
+  samples.targets = torch::tensor(targets, torch::kInt64).view({n, length});
+  return samples;
+}
+
+}  // namespace
+
+VlaData PrepareVlaData(const VlaTrainConfig& config, const tokenizers::FitOptions& tokenizer_fit) {
+  const auto files = DemoFiles(config.demos);
+  std::vector<data::DemoFrames> demos;
+  std::string identity;
+  for (const auto& file : files) {
+    auto read = data::ReadHdf5DemoFrames(file);
+    identity += fmt::format("{}:{};", file.filename().string(), fs::file_size(file));
+    for (auto& demo : read) {
+      if (demo.image_height != config.model.image_size || demo.image_width != config.model.image_size) {
+        throw InputError(fmt::format("{}: images are {}x{} but model.image_size is {} (collect with --set image_size={})",
+                                     demo.source, demo.image_width, demo.image_height, config.model.image_size,
+                                     config.model.image_size));
+      }
+      if (!demos.empty() && (demo.dims != demos.front().dims || demo.proprio_dims != demos.front().proprio_dims)) {
+        throw InputError(fmt::format("{}: {}-D actions and {} proprio values, but {} has {} and {}", demo.source,
+                                     demo.dims, demo.proprio_dims, demos.front().source, demos.front().dims,
+                                     demos.front().proprio_dims));
+      }
+      demos.push_back(std::move(demo));
+    }
+  }
+  // Validation demos: a seeded draw over all demos, so each file contributes about evenly.
+  std::vector<size_t> order(demos.size());
+  std::iota(order.begin(), order.end(), size_t{0});
+  SplitMix64 rng(MixSeed(static_cast<uint64_t>(config.seed) ^ 0x7661ull));
+  for (size_t i = order.size(); i > 1; --i) std::swap(order[i - 1], order[rng.Below(i)]);
+  const auto val_count = static_cast<size_t>(std::floor(config.val_fraction * static_cast<double>(demos.size())));
+  Split train, val;
+  for (size_t i = 0; i < order.size(); ++i) (i < val_count ? val : train).demos.push_back(&demos[order[i]]);
+  std::sort(train.demos.begin(), train.demos.end());
+  std::sort(val.demos.begin(), val.demos.end());
+  if (train.demos.empty()) throw InputError("demos: no training demos left after holding out val_fraction");
+
+  VlaData data;
+  data.train_demos = static_cast<int64_t>(train.demos.size());
+  data.val_demos = static_cast<int64_t>(val.demos.size());
+  data.data_hash = fmt::format("fnv1a64:{:016x}", Fnv1a64(identity + fmt::format("val={};seed={}", val_count, config.seed)));
+  auto& manifest = data.manifest;
+  manifest.kind = config.policy;
+  manifest.model = config.model;
+  manifest.horizon = config.horizon;
+  manifest.dims = demos.front().dims;
+  manifest.embodiment = demos.front().embodiment;
+  manifest.action_space = demos.front().action_space;
+  std::vector<std::string> instructions;
+  for (const auto* demo : train.demos) instructions.push_back(demo->instruction);
+  manifest.vocab = InstructionVocab::Build(instructions);
+
+  const int pd = demos.front().proprio_dims;
+  std::vector<double> sum(static_cast<size_t>(pd)), squares(static_cast<size_t>(pd));
+  std::vector<float> steps;
+  for (const auto* demo : train.demos) {
+    for (int64_t i = 0; i < demo->steps * pd; ++i) {
+      sum[static_cast<size_t>(i % pd)] += demo->proprio[static_cast<size_t>(i)];
+      squares[static_cast<size_t>(i % pd)] += static_cast<double>(demo->proprio[static_cast<size_t>(i)]) * demo->proprio[static_cast<size_t>(i)];
+    }
+    steps.insert(steps.end(), demo->actions.begin(), demo->actions.end());
+  }
+  const double count = static_cast<double>(train.samples());
+  for (int k = 0; k < pd; ++k) {
+    const double mean = sum[static_cast<size_t>(k)] / count;
+    const double var = std::max(0.0, squares[static_cast<size_t>(k)] / count - mean * mean);
+    manifest.proprio_mean.push_back(static_cast<float>(mean));
+    manifest.proprio_std.push_back(static_cast<float>(std::max(std::sqrt(var), 1e-3)));
+  }
+
+  const auto& tc = config.tokenizer;
+  if (!tc.path.empty()) {
+    data.tokenizer = tokenizers::LoadPackage(tc.path);
+    if (data.tokenizer.tokenizer->type() != tc.type) {
+      throw InputError("tokenizer.path '" + tc.path + "' holds a " + data.tokenizer.tokenizer->type() +
+                       " tokenizer but tokenizer.type is " + tc.type);
+    }
+  } else {
+    data.tokenizer.name = tc.type;
+    data.tokenizer.horizon = config.horizon;
+    data.tokenizer.dims = manifest.dims;
+    data.tokenizer.normalizer = tokenizers::Normalizer::Fit(tc.normalizer.value_or(tokenizers::DefaultNormalizer(tc.type)),
+                                                           steps, manifest.dims);
+    ActionChunks fit{0, config.horizon, manifest.dims, {}};
+    for (const auto* demo : train.demos) {
+      for (int64_t t = 0; t < demo->steps; ++t) AppendChunk(*demo, t, config.horizon, fit.values);
+      fit.count += demo->steps;
+    }
+    data.tokenizer.normalizer.Normalize(fit.values);
+    auto tokenizer = tokenizers::FindTokenizer(tc.type).create(tc.params);
+    spdlog::info("fitting the {} tokenizer on {} training chunks", tc.type, fit.count);
+    tokenizer->Fit(fit, tokenizer_fit);
+    data.tokenizer.tokenizer = std::move(tokenizer);
+  }
+  if (data.tokenizer.horizon != config.horizon || data.tokenizer.dims != manifest.dims) {
+    throw InputError(fmt::format("tokenizer.path '{}' was fitted on {}x{} chunks, not horizon {} x {} dims", tc.path,
+                                 data.tokenizer.horizon, data.tokenizer.dims, config.horizon, manifest.dims));
+  }
+  const ActionTokenLayout layout(data.tokenizer, config.horizon, manifest.dims, config.model.block_size,
+                                 config.model.max_action_tokens);
+  data.train = MakeSamples(train, data, config.model, layout, data.dropped);
+  if (!val.demos.empty()) data.val = MakeSamples(val, data, config.model, layout, data.dropped);
+  spdlog::info("{} training samples ({} demos), {} validation samples ({} demos), {} dropped (more than {} tokens)",
+               data.train.size(), data.train_demos, data.val.size(), data.val_demos, data.dropped,
+               config.model.max_action_tokens);
+  return data;
+}
+
+}  // namespace fb::policies

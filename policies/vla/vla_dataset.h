@@ -1,0 +1,43 @@
+// Behaviour-cloning data for the VLA policies: every step of every demo becomes one sample
+// (both camera frames, proprio, instruction words, and the next `horizon` actions as
+// teacher-forcing token pairs). Demos are split into training and validation by demo, and
+// the tokenizer, instruction vocabulary and proprio statistics come from the training part
+// only. Uses LibTorch.
+#pragma once
+
+#include <cstdint>
+#include <string>
+
+#include <torch/torch.h>
+
+#include "policies/vla/vla_checkpoint.h"
+#include "policies/vla/vla_config.h"
+#include "tokenizers/action_tokenizer.h"
+
+namespace fb::policies {
+
+struct VlaSamples {
+  torch::Tensor images;   // uint8 (n x 2 x size x size x 3)
+  torch::Tensor words;    // int64 (n x max_words)
+  torch::Tensor proprio;  // float (n x proprio dims), normalized
+  torch::Tensor inputs;   // int64 (n x sequence length)
+  torch::Tensor targets;  // int64 (n x sequence length), ActionTokenLayout::kIgnore past the end
+  torch::Tensor chunks;   // float (n x horizon x dims), normalized actions
+  int64_t size() const { return images.defined() ? images.size(0) : 0; }
+};
+
+struct VlaData {
+  VlaManifest manifest;  // everything but `training`
+  tokenizers::TokenizerPackage tokenizer;
+  VlaSamples train, val;
+  int64_t train_demos = 0, val_demos = 0;
+  int64_t dropped = 0;    // samples whose tokens exceed model.max_action_tokens
+  std::string data_hash;  // of the demo files (names and sizes) and the split
+};
+
+// Reads config.demos, fits (or loads) the tokenizer and builds both splits. Throws
+// fb::InputError naming the file when a demo's images are not model.image_size square, the
+// action dims differ between files, or no demo is found.
+VlaData PrepareVlaData(const VlaTrainConfig& config, const tokenizers::FitOptions& tokenizer_fit);
+
+}  // namespace fb::policies

@@ -1,0 +1,138 @@
+#include "policies/vla/vla_net.h"
+
+#include <array>
+#include <cmath>
+#include <limits>
+#include <string>
+
+namespace fb::policies {
+namespace F = torch::nn::functional;
+
+StreamLayerImpl::StreamLayerImpl(int width, int attention_width)
+    : norm1(register_module("norm1", torch::nn::LayerNorm(torch::nn::LayerNormOptions({width})))),
+      norm2(register_module("norm2", torch::nn::LayerNorm(torch::nn::LayerNormOptions({width})))),
+      qkv(register_module("qkv", torch::nn::Linear(width, 3 * attention_width))),
+      proj(register_module("proj", torch::nn::Linear(attention_width, width))),
+      fc1(register_module("fc1", torch::nn::Linear(width, 4 * width))),
+      fc2(register_module("fc2", torch::nn::Linear(4 * width, width))) {}
+
+torch::Tensor BlockCausalMask(const torch::Tensor& blocks) {
+  return blocks.unsqueeze(0).le(blocks.unsqueeze(1));
+}
+
+torch::Tensor PositionEncoding(const torch::Tensor& positions, int width) {
+  const int half = width / 2;
+  const auto index = torch::arange(half, torch::kFloat32);
+  const auto frequency = torch::exp(index * (-std::log(10000.0f) * 2.0f / static_cast<float>(width)));
+  const auto angles = positions.to(torch::kFloat32).unsqueeze(1) * frequency.unsqueeze(0);
+  return torch::cat({torch::sin(angles), torch::cos(angles)}, 1);
+}
+
+VlaNetImpl::VlaNetImpl(const VlaModelConfig& config, int64_t word_vocab, int proprio_dims,
+                       int64_t action_input_vocab, int64_t action_output_vocab)
+    : k_config_(config),
+      k_prefix_slots_(2 * config.image_grid * config.image_grid + 1 + config.max_words),
+      k_action_width_(config.action_expert ? config.expert_width : config.width) {
+  const int c = config.conv_channels, w = config.width;
+  using torch::nn::Conv2dOptions;
+  k_conv1_ = register_module("conv1", torch::nn::Conv2d(Conv2dOptions(3, c, 4).stride(2).padding(1)));
+  k_conv2_ = register_module("conv2", torch::nn::Conv2d(Conv2dOptions(c, 2 * c, 3).stride(2).padding(1)));
+  k_conv3_ = register_module("conv3", torch::nn::Conv2d(Conv2dOptions(2 * c, w, 3).stride(2).padding(1)));
+  const int64_t image_tokens = 2 * config.image_grid * config.image_grid;
+  k_image_pos_ = register_parameter("image_pos", torch::randn({image_tokens, w}) * 0.02);
+  k_proprio_pos_ = register_parameter("proprio_pos", torch::randn({1, w}) * 0.02);
+  k_word_pos_ = register_parameter("word_pos", torch::randn({config.max_words, w}) * 0.02);
+  k_proprio_ = register_module("proprio", torch::nn::Linear(proprio_dims, w));
+  k_words_ = register_module("words", torch::nn::Embedding(word_vocab, w));
+  k_action_tokens_ = register_module("action_tokens", torch::nn::Embedding(action_input_vocab, k_action_width_));
+  torch::NoGradGuard no_grad;
+  k_words_->weight.normal_(0, 0.02);
+  k_action_tokens_->weight.normal_(0, 0.02);
+  for (int l = 0; l < config.layers; ++l) {
+    k_backbone_.push_back(register_module("backbone" + std::to_string(l), StreamLayer(w, w)));
+    if (config.action_expert) {
+      k_expert_.push_back(register_module("expert" + std::to_string(l), StreamLayer(config.expert_width, w)));
+    }
+  }
+  k_out_norm_ = register_module("out_norm", torch::nn::LayerNorm(torch::nn::LayerNormOptions({k_action_width_})));
+  k_head_ = register_module("head", torch::nn::Linear(k_action_width_, action_output_vocab));
+}
+
+torch::Tensor VlaNetImpl::Attend(const torch::Tensor& q, const torch::Tensor& k, const torch::Tensor& v,
+                                 const torch::Tensor& mask) const {
+  const double scale = 1.0 / std::sqrt(static_cast<double>(q.size(-1)));
+  auto scores = torch::matmul(q, k.transpose(-2, -1)) * scale;
+  scores = scores.masked_fill(mask.logical_not(), -std::numeric_limits<float>::infinity());
+  const auto out = torch::matmul(torch::softmax(scores, -1), v);  // batch x heads x n x head
+  return out.transpose(1, 2).reshape({q.size(0), q.size(2), q.size(1) * q.size(3)});
+}
+
+namespace {
+
+// (batch x n x 3*attention) -> q, k, v as (batch x heads x n x head size).
+std::array<torch::Tensor, 3> SplitHeads(const torch::Tensor& qkv, int heads) {
+  const int64_t batch = qkv.size(0), n = qkv.size(1), width = qkv.size(2) / 3;
+  auto parts = qkv.view({batch, n, 3, heads, width / heads}).permute({2, 0, 3, 1, 4});
+  return {parts[0], parts[1], parts[2]};
+}
+
+torch::Tensor Mlp(StreamLayer& layer, const torch::Tensor& x) {
+  return layer->fc2(F::gelu(layer->fc1(layer->norm2(x))));
+}
+
+}  // namespace
+
+PrefixCache VlaNetImpl::EncodePrefix(const torch::Tensor& images, const torch::Tensor& words,
+                                     const torch::Tensor& proprio) {
+  const int64_t batch = images.size(0), size = images.size(2), w = k_config_.width, g = k_config_.image_grid;
+  auto x = images.to(torch::kFloat32).div(255.0).sub(0.5).permute({0, 1, 4, 2, 3}).reshape({batch * 2, 3, size, size});
+  x = F::gelu(k_conv1_(x));
+  x = F::gelu(k_conv2_(x));
+  x = F::adaptive_avg_pool2d(k_conv3_(x), F::AdaptiveAvgPool2dFuncOptions({g, g}));
+  x = x.flatten(2).transpose(1, 2).reshape({batch, 2 * g * g, w}) + k_image_pos_;
+  const auto p = k_proprio_(proprio).unsqueeze(1) + k_proprio_pos_;
+  const auto t = k_words_(words) + k_word_pos_;
+  auto tokens = torch::cat({x, p, t}, 1);
+
+  PrefixCache cache;
+  cache.real = torch::cat({torch::ones({batch, 2 * g * g + 1}, torch::kBool), words.ne(0)}, 1);
+  const auto mask = cache.real.view({batch, 1, 1, -1});
+  for (auto& layer : k_backbone_) {
+    const auto [q, k, v] = SplitHeads(layer->qkv(layer->norm1(tokens)), k_config_.heads);
+    tokens = tokens + layer->proj(Attend(q, k, v, mask));
+    tokens = tokens + Mlp(layer, tokens);
+    cache.keys.push_back(k);
+    cache.values.push_back(v);
+  }
+  return cache;
+}
+
+torch::Tensor VlaNetImpl::DecodeActions(const PrefixCache& prefix, ActionCache& cache, const torch::Tensor& ids,
+                                        const torch::Tensor& positions, const torch::Tensor& blocks) {
+  const int64_t batch = ids.size(0), n = ids.size(1), cached = cache.length();
+  auto x = k_action_tokens_(ids) + PositionEncoding(positions, k_action_width_).unsqueeze(0);
+  const auto mask = torch::cat({prefix.real.view({batch, 1, 1, -1}).expand({batch, 1, n, prefix.real.size(1)}),
+                                torch::ones({batch, 1, n, cached}, torch::kBool),
+                                BlockCausalMask(blocks).view({1, 1, n, n}).expand({batch, 1, n, n})},
+                               3);
+  const bool first = cache.keys.empty();
+  auto& layers = k_config_.action_expert ? k_expert_ : k_backbone_;
+  for (size_t l = 0; l < layers.size(); ++l) {
+    auto& layer = layers[l];
+    const auto [q, k, v] = SplitHeads(layer->qkv(layer->norm1(x)), k_config_.heads);
+    const auto keys = first ? k : torch::cat({cache.keys[l], k}, 2);
+    const auto values = first ? v : torch::cat({cache.values[l], v}, 2);
+    x = x + layer->proj(Attend(q, torch::cat({prefix.keys[l], keys}, 2), torch::cat({prefix.values[l], values}, 2), mask));
+    x = x + Mlp(layer, x);
+    if (first) {
+      cache.keys.push_back(keys);
+      cache.values.push_back(values);
+    } else {
+      cache.keys[l] = keys;
+      cache.values[l] = values;
+    }
+  }
+  return k_head_(k_out_norm_(x));
+}
+
+}  // namespace fb::policies
