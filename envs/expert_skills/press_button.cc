@@ -24,11 +24,7 @@ SkillCommand PressButton(const SkillContext& c, ArmExpertState& state) {
   const double up_top = cap[2] + half_height + fraction * travel;  // the cap's top when released
   const double hover_z = up_top + o.hover - state.tip_offset;
 
-  SkillCommand cmd;
-  mju_copy3(cmd.goal, c.target.pos);
-  cmd.gripper = 1.0;
-  cmd.speed = o.speed;
-  ++state.phase_steps;
+  SkillCommand cmd = BeginStep(c, state, /*gripper=*/1.0);  // closed fingers push
   switch (state.phase) {
     case kApproach:
       cmd.goal[0] = cap[0], cmd.goal[1] = cap[1], cmd.goal[2] = hover_z;

@@ -26,10 +26,7 @@ SkillCommand PullDrawer(const SkillContext& c, ArmExpertState& state) {
   const double grasp_z = std::max(handle[2], handle[2] - half_height + kTipClearance - state.tip_offset);
   const bool slipped = std::hypot(handle[0] - c.eef[0], handle[1] - c.eef[1]) > kSlip;
 
-  SkillCommand cmd;
-  mju_copy3(cmd.goal, c.target.pos);
-  cmd.speed = o.speed;
-  ++state.phase_steps;
+  SkillCommand cmd = BeginStep(c, state, /*gripper=*/-1.0);  // open until the close phase
   switch (state.phase) {
     case kApproach: {
       cmd.goal[0] = handle[0], cmd.goal[1] = handle[1], cmd.goal[2] = grasp_z + o.hover;

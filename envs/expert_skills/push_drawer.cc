@@ -23,11 +23,7 @@ SkillCommand PushDrawer(const SkillContext& c, ArmExpertState& state) {
   const double fraction = JointFraction(c.spec, c.d, c.object);
   const double push_z = handle[2] - state.tip_offset;  // fingertips at the handle's centre height
 
-  SkillCommand cmd;
-  mju_copy3(cmd.goal, c.target.pos);
-  cmd.gripper = 1.0;
-  cmd.speed = o.speed;
-  ++state.phase_steps;
+  SkillCommand cmd = BeginStep(c, state, /*gripper=*/1.0);  // closed fingers push
   switch (state.phase) {
     case kApproach:
       mju_addScl3(cmd.goal, handle, axis, kStandoff);

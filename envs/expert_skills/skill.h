@@ -56,6 +56,10 @@ void PartGeom(const EnvSpec& spec, const mjData* d, int object, const char* suff
 // direction `dir` (either sign), for gripper orientation `quat`.
 double YawToAxis(const double quat[4], const double closing_axis[3], const double dir[3]);
 
+// The step's command before the phase sets its goal: hold the commanded pose at normal speed
+// with the gripper at `gripper`; counts the step towards the phase's timeout.
+SkillCommand BeginStep(const SkillContext& c, ArmExpertState& state, double gripper);
+
 // Whether the eef is within `tolerance` of the goal, or the phase has timed out.
 bool Arrived(const SkillContext& c, const ArmExpertState& state, const double goal[3], double tolerance);
 

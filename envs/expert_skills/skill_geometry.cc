@@ -42,6 +42,15 @@ double YawToAxis(const double quat[4], const double closing_axis[3], const doubl
   return std::remainder(std::atan2(dir[1], dir[0]) - std::atan2(axis[1], axis[0]), kPi);
 }
 
+SkillCommand BeginStep(const SkillContext& c, ArmExpertState& state, double gripper) {
+  SkillCommand cmd;
+  mju_copy3(cmd.goal, c.target.pos);
+  cmd.gripper = gripper;
+  cmd.speed = c.options.speed;
+  ++state.phase_steps;
+  return cmd;
+}
+
 bool Arrived(const SkillContext& c, const ArmExpertState& state, const double goal[3], double tolerance) {
   double diff[3];
   mju_sub3(diff, c.eef, goal);
