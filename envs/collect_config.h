@@ -20,6 +20,7 @@ struct CollectConfig {
   int image_size = 128;                  // width = height, pixels
   std::vector<std::string> cameras;      // agentview | eye_in_hand
   std::string renderer = "osmesa";       // osmesa | egl
+  double action_noise = 0.0;             // DART: std of noise on the executed motion actions
   std::string out;
   int workers = 1;
   template <class V>
@@ -34,6 +35,7 @@ struct CollectConfig {
     v("image_size", image_size, config::Range{8, 1024});
     v("cameras", cameras);
     v("renderer", renderer, config::OneOf{"osmesa", "egl"});
+    v("action_noise", action_noise, config::Range{0.0, 1.0});
     v("out", out, config::NonEmpty{});
     v("workers", workers, config::Range{1, 256});
   }

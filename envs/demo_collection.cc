@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <chrono>
+#include <cmath>
 #include <fstream>
 #include <memory>
 #include <optional>
@@ -16,9 +17,11 @@
 #include "core/config/schema.h"
 #include "core/data/hdf5_demo_writer.h"
 #include "core/error.h"
+#include "core/fnv1a.h"
 #include "core/interrupt.h"
 #include "core/json_file.h"
 #include "core/progress.h"
+#include "core/split_mix64.h"
 #include "core/worker_pool.h"
 #include "envs/splits.h"
 
@@ -28,17 +31,30 @@ namespace {
 namespace fs = std::filesystem;
 
 // Bumped when what a part holds changes, so old parts are never mixed with new ones.
-constexpr int kPartSettingsVersion = 1;
+constexpr int kPartSettingsVersion = 2;
 
 // Everything an episode's recorded bytes depend on besides its EpisodeId.
 std::string SettingsHash(const CollectConfig& c) {
-  return config::HashText(fmt::format("v{}\nsuite {}\nsplit {}\nseed {}\nimage_size {}\ncameras {}\nrenderer {}\n",
+  return config::HashText(fmt::format("v{}\nsuite {}\nsplit {}\nseed {}\nimage_size {}\ncameras {}\nrenderer {}\naction_noise {}\n",
                                       kPartSettingsVersion, c.suite, c.split, c.seed, c.image_size,
-                                      fmt::join(c.cameras, ","), c.renderer));
+                                      fmt::join(c.cameras, ","), c.renderer, c.action_noise));
 }
 
 bool Has(const std::vector<std::string>& values, const std::string& value) {
   return std::find(values.begin(), values.end(), value) != values.end();
+}
+
+// The action with Gaussian noise of `std` on each arm's translation and yaw (the dims the
+// expert steers back; it holds roll and pitch at zero), clipped to the action bounds.
+std::vector<double> Perturbed(std::vector<double> action, double std, SplitMix64& rng) {
+  constexpr double kTwoPi = 6.28318530717958647692;
+  for (size_t i = 0; i < action.size(); ++i) {
+    const size_t dim = i % 7;
+    if (dim > 2 && dim != 5) continue;
+    const double radius = std::sqrt(-2.0 * std::log(1.0 - rng.Uniform(0.0, 1.0)));
+    action[i] = std::clamp(action[i] + std * radius * std::cos(kTwoPi * rng.Uniform(0.0, 1.0)), -1.0, 1.0);
+  }
+  return action;
 }
 
 std::string ReadBytes(const fs::path& path) {
@@ -91,7 +107,8 @@ std::string EnvArgs(const EnvSpec& spec, const CollectConfig& c, const std::vect
       {"images", images},
       {"renderer", c.renderer},
       {"states", "qpos then qvel of the full MuJoCo model, float64, before each action"},
-      {"seed", c.seed}};
+      {"seed", c.seed},
+      {"action_noise", c.action_noise}};
   return nlohmann::json{{"type", "fasterbench"}, {"env_name", spec.task().name}, {"env_kwargs", kwargs}}.dump();
 }
 
@@ -233,6 +250,7 @@ DemoEpisode RecordExpertDemo(const EnvSpec& spec, const ScriptedExpert& expert, 
   }
   demo.images.resize(demo.image_names.size());
 
+  SplitMix64 noise(MixSeed(Fnv1a64("action_noise/" + id.ToString())));
   StepResult result{state.success_now, state.success_once, state.done, state.failure, state.step};
   while (!state.done) {
     ThrowIfInterrupted();
@@ -262,7 +280,7 @@ DemoEpisode RecordExpertDemo(const EnvSpec& spec, const ScriptedExpert& expert, 
     }
     const std::vector<double> action = expert.Act(spec, state, memory);
     demo.actions.insert(demo.actions.end(), action.begin(), action.end());
-    result = Step(spec, action, state);
+    result = Step(spec, options.action_noise > 0 ? Perturbed(action, options.action_noise, noise) : action, state);
     demo.rewards.push_back(result.success_now ? 1.0f : 0.0f);
     demo.dones.push_back(result.done ? 1.0f : 0.0f);
     ++demo.steps;
@@ -343,7 +361,8 @@ CollectStats CollectDemos(const CollectConfig& c) {
   }
 
   const bool render = !c.cameras.empty();
-  const DemoRecordOptions record{c.image_size, Has(c.cameras, "agentview"), Has(c.cameras, "eye_in_hand")};
+  const DemoRecordOptions record{c.image_size, Has(c.cameras, "agentview"), Has(c.cameras, "eye_in_hand"),
+                                 c.action_noise};
   const RenderBackend backend = ParseRenderBackend(c.renderer);
   if (stats.resumed > 0) spdlog::info("resuming: {} of {} episodes already finished", stats.resumed, stats.planned);
   const auto start = std::chrono::steady_clock::now();

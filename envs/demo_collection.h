@@ -36,6 +36,10 @@ struct DemoRecordOptions {
   int image_size = 128;
   bool agentview = true;
   bool eye_in_hand = true;
+  // DART-style noise: the executed translation and yaw actions get zero-mean Gaussian noise of
+  // this std (action units), drawn from a stream seeded by the episode identity; the recorded
+  // action stays the expert's, so the demos teach recovery from the states the noise reaches.
+  double action_noise = 0.0;
 };
 
 // Runs the expert on episode `id` from Reset to done, recording every step; images only

@@ -3,6 +3,7 @@
 #include <unistd.h>
 
 #include <sstream>
+#include <type_traits>
 
 #include "core/atomic_file.h"
 #include "core/error.h"
@@ -23,7 +24,10 @@ struct JsonReader {
   const std::string& where;
   template <class T, class... Checks>
   void operator()(const char* key, T& field, const Checks&...) {
-    if (!in.contains(key)) throw InputError(where + ": missing key model." + key);
+    if (!in.contains(key)) {
+      if ((std::is_same_v<Checks, config::Optional> || ...)) return;  // keeps its in-class default
+      throw InputError(where + ": missing key model." + key);
+    }
     try {
       field = in.at(key).get<T>();
     } catch (const nlohmann::json::exception&) {

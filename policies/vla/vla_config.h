@@ -21,6 +21,7 @@ struct VlaModelConfig {
   int image_size{};          // square agent-view and wrist images, pixels
   int image_grid{};          // image tokens per camera = image_grid^2 (pooled CNN feature map)
   int conv_channels{};       // channels of the first two CNN layers (doubled in the second)
+  int keypoints{};           // spatial-softmax keypoints per camera, one extra token (0 = none)
   int width{};               // backbone token width
   int heads{};               // attention heads (backbone and expert share the head size)
   int layers{};              // transformer layers (the expert has as many)
@@ -36,6 +37,7 @@ struct VlaModelConfig {
     v("image_size", image_size, config::Range{16, 512});
     v("image_grid", image_grid, config::Range{1, 16});
     v("conv_channels", conv_channels, config::Range{4, 256});
+    v("keypoints", keypoints, config::Range{0, 256}, config::Optional{});  // absent in older manifests
     v("width", width, config::Range{16, 1024});
     v("heads", heads, config::Range{1, 32});
     v("layers", layers, config::Range{1, 24});
@@ -78,6 +80,7 @@ struct VlaTrainConfig {
   double weight_decay{};
   int64_t warmup_steps{};
   double grad_clip{};
+  int image_shift{};  // random-shift augmentation of training images, pixels (0 = off)
   int64_t checkpoint_every{};
   int64_t validate_every{};
   int64_t seed{};
@@ -97,6 +100,7 @@ struct VlaTrainConfig {
     v("weight_decay", weight_decay, config::Range{0.0, 1.0});
     v("warmup_steps", warmup_steps, config::Range<int64_t>{0, 10'000'000});
     v("grad_clip", grad_clip, config::Range{0.0, 1e6});
+    v("image_shift", image_shift, config::Range{0, 64});
     v("checkpoint_every", checkpoint_every, config::Range<int64_t>{0, 10'000'000});
     v("validate_every", validate_every, config::Range<int64_t>{0, 10'000'000});
     v("seed", seed, config::Range<int64_t>{0, INT64_MAX});

@@ -31,15 +31,20 @@ torch::Tensor PositionEncoding(const torch::Tensor& positions, int width) {
 VlaNetImpl::VlaNetImpl(const VlaModelConfig& config, int64_t word_vocab, int proprio_dims,
                        int64_t action_input_vocab, int64_t action_output_vocab)
     : k_config_(config),
-      k_prefix_slots_(2 * config.image_grid * config.image_grid + 1 + config.max_words),
+      k_prefix_slots_(2 * (config.image_grid * config.image_grid + (config.keypoints > 0 ? 1 : 0)) + 1 +
+                      config.max_words),
       k_action_width_(config.action_expert ? config.expert_width : config.width) {
   const int c = config.conv_channels, w = config.width;
   using torch::nn::Conv2dOptions;
   k_conv1_ = register_module("conv1", torch::nn::Conv2d(Conv2dOptions(3, c, 4).stride(2).padding(1)));
   k_conv2_ = register_module("conv2", torch::nn::Conv2d(Conv2dOptions(c, 2 * c, 3).stride(2).padding(1)));
   k_conv3_ = register_module("conv3", torch::nn::Conv2d(Conv2dOptions(2 * c, w, 3).stride(2).padding(1)));
-  const int64_t image_tokens = 2 * config.image_grid * config.image_grid;
-  k_image_pos_ = register_parameter("image_pos", torch::randn({image_tokens, w}) * 0.02);
+  if (config.keypoints > 0) {
+    k_keypoint_maps_ = register_module("keypoint_maps", torch::nn::Conv2d(Conv2dOptions(w, config.keypoints, 1)));
+    k_keypoint_token_ = register_module("keypoint_token", torch::nn::Linear(2 * config.keypoints, w));
+  }
+  k_image_tokens_ = 2 * (config.image_grid * config.image_grid + (config.keypoints > 0 ? 1 : 0));
+  k_image_pos_ = register_parameter("image_pos", torch::randn({k_image_tokens_, w}) * 0.02);
   k_proprio_pos_ = register_parameter("proprio_pos", torch::randn({1, w}) * 0.02);
   k_word_pos_ = register_parameter("word_pos", torch::randn({config.max_words, w}) * 0.02);
   k_proprio_ = register_module("proprio", torch::nn::Linear(proprio_dims, w));
@@ -88,14 +93,26 @@ PrefixCache VlaNetImpl::EncodePrefix(const torch::Tensor& images, const torch::T
   auto x = images.to(torch::kFloat32).div(255.0).sub(0.5).permute({0, 1, 4, 2, 3}).reshape({batch * 2, 3, size, size});
   x = F::gelu(k_conv1_(x));
   x = F::gelu(k_conv2_(x));
-  x = F::adaptive_avg_pool2d(k_conv3_(x), F::AdaptiveAvgPool2dFuncOptions({g, g}));
-  x = x.flatten(2).transpose(1, 2).reshape({batch, 2 * g * g, w}) + k_image_pos_;
+  const auto features = k_conv3_(x);
+  x = F::adaptive_avg_pool2d(features, F::AdaptiveAvgPool2dFuncOptions({g, g})).flatten(2).transpose(1, 2);
+  if (k_config_.keypoints > 0) {
+    // Spatial softmax (as in robomimic's visual BC): each keypoint map becomes the expected
+    // (x, y) of its activation, a sub-cell location the pooled grid tokens blur away.
+    const auto maps = k_keypoint_maps_(F::gelu(features));
+    const int64_t k = maps.size(1), h = maps.size(2), wd = maps.size(3);
+    const auto weights = torch::softmax(maps.flatten(2), 2).view({batch * 2, k, h, wd});
+    const auto ys = torch::linspace(-1.0, 1.0, h).view({1, 1, h, 1});
+    const auto xs = torch::linspace(-1.0, 1.0, wd).view({1, 1, 1, wd});
+    const auto points = torch::cat({(weights * xs).sum({2, 3}), (weights * ys).sum({2, 3})}, 1);
+    x = torch::cat({x, k_keypoint_token_(points).unsqueeze(1)}, 1);
+  }
+  x = x.reshape({batch, k_image_tokens_, w}) + k_image_pos_;
   const auto p = k_proprio_(proprio).unsqueeze(1) + k_proprio_pos_;
   const auto t = k_words_(words) + k_word_pos_;
   auto tokens = torch::cat({x, p, t}, 1);
 
   PrefixCache cache;
-  cache.real = torch::cat({torch::ones({batch, 2 * g * g + 1}, torch::kBool), words.ne(0)}, 1);
+  cache.real = torch::cat({torch::ones({batch, k_image_tokens_ + 1}, torch::kBool), words.ne(0)}, 1);
   const auto mask = cache.real.view({batch, 1, 1, -1});
   for (auto& layer : k_backbone_) {
     const auto [q, k, v] = SplitHeads(layer->qkv(layer->norm1(tokens)), k_config_.heads);

@@ -70,8 +70,10 @@ class VlaNetImpl final : public torch::nn::Module {
   VlaModelConfig k_config_;
   int64_t k_prefix_slots_;
   int k_action_width_;
-  torch::nn::Conv2d k_conv1_{nullptr}, k_conv2_{nullptr}, k_conv3_{nullptr};
+  torch::nn::Conv2d k_conv1_{nullptr}, k_conv2_{nullptr}, k_conv3_{nullptr}, k_keypoint_maps_{nullptr};
+  torch::nn::Linear k_keypoint_token_{nullptr};
   torch::Tensor k_image_pos_, k_proprio_pos_, k_word_pos_;
+  int64_t k_image_tokens_;  // per sample: both cameras' grid cells and keypoint tokens
   torch::nn::Linear k_proprio_{nullptr};
   torch::nn::Embedding k_words_{nullptr}, k_action_tokens_{nullptr};
   std::vector<StreamLayer> k_backbone_, k_expert_;

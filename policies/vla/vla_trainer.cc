@@ -35,6 +35,24 @@ Batch Gather(const VlaSamples& samples, const std::vector<int64_t>& picks) {
           samples.targets.index_select(0, index)};
 }
 
+// Random-shift augmentation (as in robomimic's crop randomizer and DrQ): every image of the
+// batch moves by up to `shift` pixels in each direction, its border pixels repeated, so the
+// policy cannot key on exact pixel positions. Offsets come from `rng`, so a seed fixes them.
+torch::Tensor ShiftImages(const torch::Tensor& images, int shift, SplitMix64 rng) {
+  const int64_t n = images.size(0), cameras = images.size(1), size = images.size(2);
+  const auto padded = torch::nn::functional::pad(
+      images.permute({0, 1, 4, 2, 3}).reshape({n * cameras, 3, size, size}).to(torch::kFloat32),
+      torch::nn::functional::PadFuncOptions({shift, shift, shift, shift}).mode(torch::kReplicate));
+  auto out = torch::empty_like(images);
+  for (int64_t i = 0; i < n * cameras; ++i) {
+    const auto dy = static_cast<int64_t>(rng.Below(static_cast<uint64_t>(2 * shift + 1)));
+    const auto dx = static_cast<int64_t>(rng.Below(static_cast<uint64_t>(2 * shift + 1)));
+    out[i / cameras][i % cameras].copy_(
+        padded[i].narrow(1, dy, size).narrow(2, dx, size).permute({1, 2, 0}).to(torch::kUInt8));
+  }
+  return out;
+}
+
 // Action positions for one step: gaps of 1 + U{0,1,2} when jittered (drawn from the step's
 // own stream, so a resumed run draws the same), else consecutive.
 torch::Tensor TrainingPositions(const VlaNet& net, int64_t length, bool jitter, uint64_t seed, int64_t step) {
@@ -179,7 +197,13 @@ VlaTrainReport TrainVla(const VlaTrainConfig& config, int64_t stop_at_step) {
   net->train();
   std::future<Batch> prefetch;
   auto start_gather = [&] {
-    prefetch = std::async(std::launch::async, [&data, picks = next_picks()] { return Gather(data.train, picks); });
+    const SplitMix64 shift_rng(MixSeed(seed ^ (static_cast<uint64_t>(state.epoch) << 32) ^
+                                       static_cast<uint64_t>(state.cursor) ^ 0x5348494654ull));
+    prefetch = std::async(std::launch::async, [&data, picks = next_picks(), shift = config.image_shift, shift_rng] {
+      Batch batch = Gather(data.train, picks);
+      if (shift > 0) batch.images = ShiftImages(batch.images, shift, shift_rng);
+      return batch;
+    });
   };
   if (state.step < end) start_gather();
   double loss_sum = 0;

@@ -1,5 +1,7 @@
 #include "envs/demo_collection.h"
 
+#include <algorithm>
+#include <cmath>
 #include <filesystem>
 #include <string>
 #include <vector>
@@ -114,6 +116,36 @@ TEST(RecordExpertDemoTest, StepsHaveConsistentShapesAndEndInSuccess) {
   EXPECT_EQ(demo.dones.back(), 1.0f);
   EXPECT_EQ(demo.dones.front(), 0.0f);
   EXPECT_EQ(demo.instruction, state.instruction);
+}
+
+// Noise moves the arm off the expert's path, reproducibly, while the labels stay the expert's
+// corrections: replaying the recorded actions without noise gives another trajectory.
+TEST(RecordExpertDemoTest, ActionNoisePerturbsTheStatesNotTheLabels) {
+  const auto spec = EnvSpec::Create("spatial", kTask, "panda");
+  const ScriptedExpert expert(*spec);
+  EpisodeState state;
+  const EpisodeId id{"spatial", kTask, "train", "panda", 0, 0};
+  DemoRecordOptions options{16, false, false, 0.3};
+  const DemoEpisode noisy = RecordExpertDemo(*spec, expert, id, options, nullptr, state);
+  const DemoEpisode again = RecordExpertDemo(*spec, expert, id, options, nullptr, state);
+  options.action_noise = 0.0;
+  const DemoEpisode clean = RecordExpertDemo(*spec, expert, id, options, nullptr, state);
+  ASSERT_TRUE(noisy.success) << noisy.failure << " " << noisy.failure_detail;
+  EXPECT_EQ(noisy.states, again.states);
+  EXPECT_EQ(noisy.actions, again.actions);
+  EXPECT_NE(noisy.states, clean.states);
+
+  Reset(*spec, id, state);
+  const size_t dims = 7, width = static_cast<size_t>(noisy.state_dim);
+  double gap = 0;
+  for (int64_t t = 0; t + 1 < noisy.steps; ++t) {
+    Step(*spec, std::vector<double>(noisy.actions.begin() + static_cast<ptrdiff_t>(t * dims),
+                                    noisy.actions.begin() + static_cast<ptrdiff_t>((t + 1) * dims)),
+         state);
+    const double* recorded = noisy.states.data() + (t + 1) * width;
+    for (int i = 0; i < spec->model()->nq; ++i) gap = std::max(gap, std::abs(state.data->qpos[i] - recorded[i]));
+  }
+  EXPECT_GT(gap, 1e-3) << "the recorded actions replayed without noise should not reproduce the noisy states";
 }
 
 // Two workers give the same demos as one, in init order; a rerun resumes without work.

@@ -166,6 +166,7 @@ TEST(VlaTrainingTest, ResumingFromACheckpointEndsWhereAStraightRunEnds) {
   auto config = testing::TinyTrainConfig("binning_ar", demos, dir / "straight");
   config.steps = 120;
   config.checkpoint_every = 50;
+  config.image_shift = 2;  // the augmentation's draws must resume exactly too
   const auto straight = TrainVla(config);
   config.out = (dir / "resumed").string();
   const auto first = TrainVla(config, /*stop_at_step=*/70);
