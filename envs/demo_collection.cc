@@ -31,7 +31,7 @@ namespace {
 namespace fs = std::filesystem;
 
 // Bumped when what a part holds changes, so old parts are never mixed with new ones.
-constexpr int kPartSettingsVersion = 2;
+constexpr int kPartSettingsVersion = 1;
 
 // Everything an episode's recorded bytes depend on besides its EpisodeId.
 std::string SettingsHash(const CollectConfig& c) {
@@ -49,7 +49,7 @@ bool Has(const std::vector<std::string>& values, const std::string& value) {
 std::vector<double> Perturbed(std::vector<double> action, double std, SplitMix64& rng) {
   constexpr double kTwoPi = 6.28318530717958647692;
   for (size_t i = 0; i < action.size(); ++i) {
-    const size_t dim = i % 7;
+    const size_t dim = i % kArmActionDim;
     if (dim > 2 && dim != 5) continue;
     const double radius = std::sqrt(-2.0 * std::log(1.0 - rng.Uniform(0.0, 1.0)));
     action[i] = std::clamp(action[i] + std * radius * std::cos(kTwoPi * rng.Uniform(0.0, 1.0)), -1.0, 1.0);

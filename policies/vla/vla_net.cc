@@ -28,11 +28,19 @@ torch::Tensor PositionEncoding(const torch::Tensor& positions, int width) {
   return torch::cat({torch::sin(angles), torch::cos(angles)}, 1);
 }
 
+namespace {
+
+// Prefix tokens per sample from the images: each camera's pooled grid plus its keypoint token.
+int64_t ImageTokens(const VlaModelConfig& config) {
+  return 2 * (config.image_grid * config.image_grid + (config.keypoints > 0 ? 1 : 0));
+}
+
+}  // namespace
+
 VlaNetImpl::VlaNetImpl(const VlaModelConfig& config, int64_t word_vocab, int proprio_dims,
                        int64_t action_input_vocab, int64_t action_output_vocab)
     : k_config_(config),
-      k_prefix_slots_(2 * (config.image_grid * config.image_grid + (config.keypoints > 0 ? 1 : 0)) + 1 +
-                      config.max_words),
+      k_prefix_slots_(ImageTokens(config) + 1 + config.max_words),
       k_action_width_(config.action_expert ? config.expert_width : config.width) {
   const int c = config.conv_channels, w = config.width;
   using torch::nn::Conv2dOptions;
@@ -43,7 +51,7 @@ VlaNetImpl::VlaNetImpl(const VlaModelConfig& config, int64_t word_vocab, int pro
     k_keypoint_maps_ = register_module("keypoint_maps", torch::nn::Conv2d(Conv2dOptions(w, config.keypoints, 1)));
     k_keypoint_token_ = register_module("keypoint_token", torch::nn::Linear(2 * config.keypoints, w));
   }
-  k_image_tokens_ = 2 * (config.image_grid * config.image_grid + (config.keypoints > 0 ? 1 : 0));
+  k_image_tokens_ = ImageTokens(config);
   k_image_pos_ = register_parameter("image_pos", torch::randn({k_image_tokens_, w}) * 0.02);
   k_proprio_pos_ = register_parameter("proprio_pos", torch::randn({1, w}) * 0.02);
   k_word_pos_ = register_parameter("word_pos", torch::randn({config.max_words, w}) * 0.02);
