@@ -27,6 +27,9 @@ int RunTrain(const ConfigOptions& options) {
     fmt::print("validation: token accuracy {:.3f}, action L1 {:.4f} (normalized units, teacher-forced)\n",
                report.val_token_accuracy, report.val_l1);
   }
+  if (report.val_object_error >= 0) {
+    fmt::print("validation: object position error {:.1f} mm (auxiliary head)\n", 1000 * report.val_object_error);
+  }
   fmt::print("policy: {}  (evaluate: fasterbench eval --set policy.name={} --set policy.params.checkpoint={})\n",
              report.policy_dir.string(), config.policy, report.policy_dir.string());
   return kExitOk;

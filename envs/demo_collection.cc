@@ -84,6 +84,12 @@ std::optional<nlohmann::json> CompletedSummary(const Group& g) {
   return summary;
 }
 
+std::vector<std::string> ObjectNames(const EnvSpec& spec) {
+  std::vector<std::string> names;
+  for (const auto& object : spec.task().objects) names.push_back(object.name);
+  return names;
+}
+
 std::string EnvArgs(const EnvSpec& spec, const CollectConfig& c, const std::vector<std::string>& images) {
   const EmbodimentSpec& e = spec.embodiment();
   const nlohmann::json kwargs = {
@@ -107,6 +113,8 @@ std::string EnvArgs(const EnvSpec& spec, const CollectConfig& c, const std::vect
       {"images", images},
       {"renderer", c.renderer},
       {"states", "qpos then qvel of the full MuJoCo model, float64, before each action"},
+      {"object_pos", "obs/object_pos: world xyz of each of `objects`, metres, before each action"},
+      {"objects", ObjectNames(spec)},
       {"seed", c.seed},
       {"action_noise", c.action_noise}};
   return nlohmann::json{{"type", "fasterbench"}, {"env_name", spec.task().name}, {"env_kwargs", kwargs}}.dump();
@@ -117,7 +125,22 @@ std::vector<float> ToFloat(const std::vector<T>& values) {
   return std::vector<float>(values.begin(), values.end());
 }
 
-void WriteDemo(data::Hdf5DemoWriter& writer, int64_t index, const DemoEpisode& d) {
+// World xyz of each task object per step, read from the recorded states' free joints: a
+// privileged label (e.g. for an auxiliary loss), never part of what a policy observes.
+std::vector<float> ObjectPositions(const EnvSpec& spec, const DemoEpisode& d) {
+  std::vector<float> out;
+  out.reserve(static_cast<size_t>(d.steps * 3 * spec.num_objects()));
+  for (int t = 0; t < d.steps; ++t) {
+    const double* qpos = d.states.data() + static_cast<ptrdiff_t>(t) * d.state_dim;
+    for (int i = 0; i < spec.num_objects(); ++i) {
+      const double* pos = qpos + spec.object_qpos_adr(i);
+      out.insert(out.end(), pos, pos + 3);
+    }
+  }
+  return out;
+}
+
+void WriteDemo(data::Hdf5DemoWriter& writer, int64_t index, const DemoEpisode& d, const EnvSpec& spec) {
   const int64_t steps = d.steps;
   const std::string group = writer.WriteDemoActions(index, steps, d.action_dim, d.actions);
   writer.WriteFloatDataset(group + "/states", std::vector<int64_t>{steps, d.state_dim}, std::span<const double>(d.states));
@@ -138,6 +161,8 @@ void WriteDemo(data::Hdf5DemoWriter& writer, int64_t index, const DemoEpisode& d
                      d.ee_ori.begin() + static_cast<ptrdiff_t>(k + 3));
   }
   writer.WriteFloatDataset(obs + "ee_states", std::vector<int64_t>{steps, 6 * d.arms}, ee_states);
+  writer.WriteFloatDataset(obs + "object_pos", std::vector<int64_t>{steps, 3 * spec.num_objects()},
+                           ObjectPositions(spec, d));
   for (size_t i = 0; i < d.image_names.size(); ++i) {
     writer.WriteImageDataset(obs + d.image_names[i], steps, d.image_size, d.image_size, d.images[i]);
   }
@@ -164,7 +189,7 @@ nlohmann::json Assemble(const Group& g, const EnvSpec& spec, const CollectConfig
       failures.push_back({{"init_index", init}, {"reason", demo.failure}, {"detail", demo.failure_detail}});
       continue;
     }
-    WriteDemo(writer, index, demo);
+    WriteDemo(writer, index, demo, spec);
     demos.push_back({{"demo", fmt::format("demo_{}", index)},
                      {"init_index", init},
                      {"steps", demo.steps},

@@ -24,8 +24,10 @@ for arg in "$@"; do
 done
 
 if [[ $retrain == 1 ]]; then
-  "$FB" collect --set suite=spatial --set 'embodiments=[panda]' --set image_size=64 --workers "$WORKERS" \
-    --out runs/demos-spatial-panda-64
+  for seed in 0 1000; do  # configs/train.yaml's demos: the same layouts, other arm noise
+    "$FB" collect --set suite=spatial --set 'embodiments=[panda]' --set image_size=64 --set seed=$seed \
+      --workers "$WORKERS" --out runs/demos-spatial-panda-64/seed$seed
+  done
   for policy in "${POLICIES[@]}"; do
     "$FB" train --config "configs/train/$policy.yaml"
     rm -rf "assets/policies/$policy"

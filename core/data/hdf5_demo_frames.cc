@@ -97,6 +97,9 @@ DemoFrames ReadDemo(hid_t data, const std::string& name, const std::string& file
     demo.proprio.insert(demo.proprio.end(), row(ori, ori_width), row(ori, ori_width) + ori_width);
     demo.proprio.insert(demo.proprio.end(), row(gripper, gripper_width), row(gripper, gripper_width) + gripper_width);
   }
+  if (H5Lexists(obs.get(), "object_pos", H5P_DEFAULT) > 0) {
+    demo.object_pos = ReadRows(obs.get(), "object_pos", demo.steps, demo.object_dims, obs_where);
+  }
   return demo;
 }
 

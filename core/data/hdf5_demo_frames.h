@@ -22,9 +22,12 @@ struct DemoFrames {
   std::vector<uint8_t> wrist;       // obs/eye_in_hand_rgb, same shape
   int proprio_dims = 0;
   std::vector<float> proprio;       // (steps x proprio_dims): ee_pos, ee_ori (axis-angle), gripper_states
+  int object_dims = 0;              // 3 x objects; 0 when the file has no obs/object_pos
+  std::vector<float> object_pos;    // (steps x object_dims): world xyz of the task's objects, task order
 };
 
-// Every data/demo_<n> of `path`, in numeric order. Throws fb::InputError naming the file,
+// Every data/demo_<n> of `path`, in numeric order (obs/object_pos only where present: a
+// fasterbench extension that LIBERO files lack). Throws fb::InputError naming the file,
 // demo and dataset when one is missing, has another shape than its demo's steps, or the
 // two cameras differ in size.
 std::vector<DemoFrames> ReadHdf5DemoFrames(const std::filesystem::path& path);

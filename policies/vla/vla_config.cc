@@ -1,5 +1,7 @@
 #include "policies/vla/vla_config.h"
 
+#include <fmt/format.h>
+
 #include "core/error.h"
 
 namespace fb::policies {
@@ -17,6 +19,14 @@ void VlaModelConfig::Validate() const {
     throw InputError("model.image_size (" + std::to_string(image_size) +
                      ") must be a multiple of 8 and give a CNN map of at least model.image_grid (" +
                      std::to_string(image_grid) + ") cells a side (image_size / 8)");
+  }
+}
+
+void VlaTrainConfig::Validate() const {
+  if ((object_loss_weight > 0) != (model.object_slots > 0)) {
+    throw InputError(fmt::format("object_loss_weight ({}) and model.object_slots ({}) go together: set both (the "
+                                 "auxiliary object-position loss) or neither",
+                                 object_loss_weight, model.object_slots));
   }
 }
 

@@ -31,6 +31,7 @@ struct VlaModelConfig {
   int block_size{};          // action tokens per forward pass; 0 = one RVQ level (FASTerVQ) or 1
   bool position_gap_jitter{};// training gaps 1 + U{0,1,2} between action positions, 2 at inference
   int max_action_tokens{};   // longest action sequence (FAST; fixed-length tokenizers ignore it)
+  int object_slots{};        // objects whose positions the auxiliary head predicts (0 = no head)
 
   template <class V>
   void Describe(V& v) {
@@ -47,6 +48,7 @@ struct VlaModelConfig {
     v("block_size", block_size, config::Range{0, 1024});
     v("position_gap_jitter", position_gap_jitter);
     v("max_action_tokens", max_action_tokens, config::Range{1, 4096});
+    v("object_slots", object_slots, config::Range{0, 64}, config::Optional{});  // absent in older manifests
   }
   void Validate() const;
 };
@@ -81,6 +83,7 @@ struct VlaTrainConfig {
   int64_t warmup_steps{};
   double grad_clip{};
   int image_shift{};  // random-shift augmentation of training images, pixels (0 = off)
+  double object_loss_weight{};  // weight of the auxiliary object-position loss (0 = off)
   int64_t checkpoint_every{};
   int64_t validate_every{};
   int64_t seed{};
@@ -101,11 +104,13 @@ struct VlaTrainConfig {
     v("warmup_steps", warmup_steps, config::Range<int64_t>{0, 10'000'000});
     v("grad_clip", grad_clip, config::Range{0.0, 1e6});
     v("image_shift", image_shift, config::Range{0, 64});
+    v("object_loss_weight", object_loss_weight, config::Range{0.0, 1000.0});
     v("checkpoint_every", checkpoint_every, config::Range<int64_t>{0, 10'000'000});
     v("validate_every", validate_every, config::Range<int64_t>{0, 10'000'000});
     v("seed", seed, config::Range<int64_t>{0, INT64_MAX});
     v("out", out, config::NonEmpty{});
   }
+  void Validate() const;
 };
 
 // Inference settings of a registered VLA policy (configs/policies/vla.yaml).

@@ -89,6 +89,14 @@ VlaSamples MakeSamples(const Split& split, const VlaData& data, const VlaModelCo
   int64_t* words = samples.words.data_ptr<int64_t>();
   float* proprio = samples.proprio.data_ptr<float>();
   float* chunk_out = samples.chunks.data_ptr<float>();
+  const int64_t slots = 3 * static_cast<int64_t>(model.object_slots);
+  float *objects = nullptr, *object_mask = nullptr;
+  if (slots > 0) {
+    samples.objects = torch::zeros({n, slots}, torch::kFloat32);
+    samples.object_mask = torch::zeros({n, slots}, torch::kFloat32);
+    objects = samples.objects.data_ptr<float>();
+    object_mask = samples.object_mask.data_ptr<float>();
+  }
   int64_t global = 0, out = 0;
   size_t next = 0;
   for (const auto* demo : split.demos) {
@@ -104,6 +112,14 @@ VlaSamples MakeSamples(const Split& split, const VlaData& data, const VlaModelCo
       }
       const auto chunk = chunks.chunk(global);
       std::copy(chunk.begin(), chunk.end(), chunk_out + out * horizon * dims);
+      if (slots > 0) {
+        for (int k = 0; k < demo->object_dims; ++k) {
+          const auto j = static_cast<size_t>(k);
+          objects[out * slots + k] = (demo->object_pos[static_cast<size_t>(t * demo->object_dims + k)] -
+                                      data.object_mean[j]) / data.object_std[j];
+          object_mask[out * slots + k] = 1.0f;
+        }
+      }
       ++out;
       ++next;
     }
@@ -112,6 +128,43 @@ VlaSamples MakeSamples(const Split& split, const VlaData& data, const VlaModelCo
   samples.inputs = torch::tensor(inputs, torch::kInt64).view({n, length});
   samples.targets = torch::tensor(targets, torch::kInt64).view({n, length});
   return samples;
+}
+
+// Mean and spread of each slot coordinate over the training steps (slots no demo fills get
+// 0 and 1e-3; their targets are masked out).
+void FitObjectStatistics(const Split& train, int slots, VlaData& data) {
+  const size_t width = static_cast<size_t>(3 * slots);
+  std::vector<double> sum(width), squares(width), count(width);
+  for (const auto* demo : train.demos) {
+    for (int64_t i = 0; i < demo->steps * demo->object_dims; ++i) {
+      const auto k = static_cast<size_t>(i % demo->object_dims);
+      const double value = demo->object_pos[static_cast<size_t>(i)];
+      sum[k] += value;
+      squares[k] += value * value;
+      count[k] += 1;
+    }
+  }
+  for (size_t k = 0; k < width; ++k) {
+    const double mean = count[k] > 0 ? sum[k] / count[k] : 0.0;
+    const double var = count[k] > 0 ? std::max(0.0, squares[k] / count[k] - mean * mean) : 0.0;
+    data.object_mean.push_back(static_cast<float>(mean));
+    data.object_std.push_back(static_cast<float>(std::max(std::sqrt(var), 1e-3)));
+  }
+}
+
+// Every demo, validation ones too, must carry obs/object_pos that fits the slots.
+void CheckObjectPositions(const std::vector<data::DemoFrames>& demos, int slots) {
+  for (const auto& demo : demos) {
+    if (demo.object_dims == 0) {
+      throw InputError(demo.source + " has no obs/object_pos, which object_loss_weight needs (record the demos "
+                       "again with `fasterbench collect`)");
+    }
+    if (demo.object_dims % 3 != 0 || demo.object_dims > 3 * slots) {
+      throw InputError(fmt::format("{}: obs/object_pos holds {} values per step; model.object_slots = {} takes at "
+                                   "most {} (xyz per object)",
+                                   demo.source, demo.object_dims, slots, 3 * slots));
+    }
+  }
 }
 
 }  // namespace
@@ -137,6 +190,7 @@ VlaData PrepareVlaData(const VlaTrainConfig& config, const tokenizers::FitOption
       demos.push_back(std::move(demo));
     }
   }
+  if (config.model.object_slots > 0) CheckObjectPositions(demos, config.model.object_slots);
   // Validation demos: a seeded draw over all demos, so each file contributes about evenly.
   std::vector<size_t> order(demos.size());
   std::iota(order.begin(), order.end(), size_t{0});
@@ -181,6 +235,8 @@ VlaData PrepareVlaData(const VlaTrainConfig& config, const tokenizers::FitOption
     manifest.proprio_mean.push_back(static_cast<float>(mean));
     manifest.proprio_std.push_back(static_cast<float>(std::max(std::sqrt(var), 1e-3)));
   }
+
+  if (config.model.object_slots > 0) FitObjectStatistics(train, config.model.object_slots, data);
 
   const auto& tc = config.tokenizer;
   if (!tc.path.empty()) {

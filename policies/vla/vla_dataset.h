@@ -23,6 +23,9 @@ struct VlaSamples {
   torch::Tensor inputs;   // int64 (n x sequence length)
   torch::Tensor targets;  // int64 (n x sequence length), ActionTokenLayout::kIgnore past the end
   torch::Tensor chunks;   // float (n x horizon x dims), normalized actions
+  // With model.object_slots > 0: each slot's object position (n x 3 slots), normalized by
+  // VlaData::object_mean/std, and 1 where the demo has that object (n x 3 slots); else empty.
+  torch::Tensor objects, object_mask;
   int64_t size() const { return images.defined() ? images.size(0) : 0; }
 };
 
@@ -32,12 +35,14 @@ struct VlaData {
   VlaSamples train, val;
   int64_t train_demos = 0, val_demos = 0;
   int64_t dropped = 0;    // samples whose tokens exceed model.max_action_tokens
+  std::vector<float> object_mean, object_std;  // (3 slots) over the training samples
   std::string data_hash;  // of the demo files (names and sizes) and the split
 };
 
 // Reads config.demos, fits (or loads) the tokenizer and builds both splits. Throws
 // fb::InputError naming the file when a demo's images are not model.image_size square, the
-// action dims differ between files, or no demo is found.
+// action dims differ between files, no demo is found, or (with model.object_slots) a demo
+// has no obs/object_pos or more objects than slots.
 VlaData PrepareVlaData(const VlaTrainConfig& config, const tokenizers::FitOptions& tokenizer_fit);
 
 }  // namespace fb::policies

@@ -69,6 +69,10 @@ VlaNetImpl::VlaNetImpl(const VlaModelConfig& config, int64_t word_vocab, int pro
   }
   k_out_norm_ = register_module("out_norm", torch::nn::LayerNorm(torch::nn::LayerNormOptions({k_action_width_})));
   k_head_ = register_module("head", torch::nn::Linear(k_action_width_, action_output_vocab));
+  if (config.object_slots > 0) {
+    k_object_norm_ = register_module("object_norm", torch::nn::LayerNorm(torch::nn::LayerNormOptions({w})));
+    k_object_head_ = register_module("object_head", torch::nn::Linear(k_image_tokens_ * w, 3 * config.object_slots));
+  }
 }
 
 torch::Tensor VlaNetImpl::Attend(const torch::Tensor& q, const torch::Tensor& k, const torch::Tensor& v,
@@ -128,6 +132,9 @@ PrefixCache VlaNetImpl::EncodePrefix(const torch::Tensor& images, const torch::T
     tokens = tokens + Mlp(layer, tokens);
     cache.keys.push_back(k);
     cache.values.push_back(v);
+  }
+  if (k_object_head_) {
+    cache.objects = k_object_head_(k_object_norm_(tokens.narrow(1, 0, k_image_tokens_)).flatten(1));
   }
   return cache;
 }

@@ -5,6 +5,8 @@
 // that cache, to earlier action tokens and, within a block, to each other (block-causal).
 // With the action expert on, action tokens run through a separate, narrower set of weights
 // whose attention shares the backbone's head space (pi0-style); off, they use the backbone's.
+// An optional head reads the task objects' positions off the encoded image tokens, so that
+// training can supervise where the objects are (an auxiliary loss; inference ignores it).
 #pragma once
 
 #include <cstdint>
@@ -31,6 +33,7 @@ TORCH_MODULE(StreamLayer);
 struct PrefixCache {
   std::vector<torch::Tensor> keys, values;
   torch::Tensor real;
+  torch::Tensor objects;  // (batch x 3 object_slots) predicted object positions; undefined without the head
 };
 
 // Keys and values of the action tokens decoded so far, per layer.
@@ -77,8 +80,8 @@ class VlaNetImpl final : public torch::nn::Module {
   torch::nn::Linear k_proprio_{nullptr};
   torch::nn::Embedding k_words_{nullptr}, k_action_tokens_{nullptr};
   std::vector<StreamLayer> k_backbone_, k_expert_;
-  torch::nn::LayerNorm k_out_norm_{nullptr};
-  torch::nn::Linear k_head_{nullptr};
+  torch::nn::LayerNorm k_out_norm_{nullptr}, k_object_norm_{nullptr};
+  torch::nn::Linear k_head_{nullptr}, k_object_head_{nullptr};
 };
 TORCH_MODULE(VlaNet);
 

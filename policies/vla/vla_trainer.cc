@@ -25,14 +25,22 @@ namespace {
 using Clock = std::chrono::steady_clock;
 
 struct Batch {
-  torch::Tensor images, words, proprio, inputs, targets;
+  torch::Tensor images, words, proprio, inputs, targets, objects, object_mask;
 };
 
 Batch Gather(const VlaSamples& samples, const std::vector<int64_t>& picks) {
   const auto index = torch::tensor(picks, torch::kInt64);
-  return {samples.images.index_select(0, index), samples.words.index_select(0, index),
-          samples.proprio.index_select(0, index), samples.inputs.index_select(0, index),
-          samples.targets.index_select(0, index)};
+  Batch batch;
+  batch.images = samples.images.index_select(0, index);
+  batch.words = samples.words.index_select(0, index);
+  batch.proprio = samples.proprio.index_select(0, index);
+  batch.inputs = samples.inputs.index_select(0, index);
+  batch.targets = samples.targets.index_select(0, index);
+  if (samples.objects.defined()) {
+    batch.objects = samples.objects.index_select(0, index);
+    batch.object_mask = samples.object_mask.index_select(0, index);
+  }
+  return batch;
 }
 
 // Random-shift augmentation (as in robomimic's crop randomizer and DrQ): every image of the
@@ -65,14 +73,25 @@ torch::Tensor TrainingPositions(const VlaNet& net, int64_t length, bool jitter, 
 
 torch::Tensor Blocks(int64_t length, int block) { return torch::arange(length, torch::kInt64).div(block, "floor"); }
 
-torch::Tensor Logits(VlaNet& net, const Batch& batch, const torch::Tensor& positions, const torch::Tensor& blocks) {
+struct Forward {
+  torch::Tensor logits;   // (batch x sequence x output vocab)
+  torch::Tensor objects;  // (batch x 3 slots) predicted, normalized; undefined without the head
+};
+
+Forward Run(VlaNet& net, const Batch& batch, const torch::Tensor& positions, const torch::Tensor& blocks) {
   const PrefixCache prefix = net->EncodePrefix(batch.images, batch.words, batch.proprio);
   ActionCache cache;
-  return net->DecodeActions(prefix, cache, batch.inputs, positions, blocks);
+  return {net->DecodeActions(prefix, cache, batch.inputs, positions, blocks), prefix.objects};
+}
+
+// Mean squared error over the slots the demos fill.
+torch::Tensor ObjectLoss(const torch::Tensor& predicted, const Batch& batch) {
+  return (predicted - batch.objects).square().mul(batch.object_mask).sum() / batch.object_mask.sum().clamp_min(1.0);
 }
 
 struct Validation {
   double token_accuracy = -1, l1 = -1;
+  double object_error = -1;  // mean absolute object-position error, metres (with the head)
 };
 
 // Teacher-forced: each position's argmax among its allowed ids, the sequence cut at the
@@ -88,12 +107,18 @@ Validation Validate(VlaNet& net, const VlaData& data, const ActionTokenLayout& l
   std::vector<int64_t> all(static_cast<size_t>(count));
   std::iota(all.begin(), all.end(), int64_t{0});
   int64_t correct = 0, scored = 0;
-  double l1 = 0;
+  double l1 = 0, object_error = 0, object_count = 0;
+  const auto object_std = data.object_std.empty() ? torch::Tensor() : torch::tensor(data.object_std);
   const int h = data.manifest.horizon, d = data.manifest.dims;
   for (int64_t start = 0; start < count; start += 64) {
     std::vector<int64_t> picks(all.begin() + start, all.begin() + std::min(count, start + 64));
     const Batch batch = Gather(val, picks);
-    auto logits = Logits(net, batch, inference, Blocks(length, layout.block_size()));
+    const Forward forward = Run(net, batch, inference, Blocks(length, layout.block_size()));
+    auto logits = forward.logits;
+    if (forward.objects.defined()) {
+      object_error += (forward.objects - batch.objects).abs().mul(object_std).mul(batch.object_mask).sum().item<double>();
+      object_count += batch.object_mask.sum().item<double>();
+    }
     for (int64_t i = 0; i < length; ++i) {  // keep each position to its allowed ids
       const auto [first, last] = layout.allowed(static_cast<int>(i));
       auto column = logits.select(1, i);
@@ -119,7 +144,7 @@ Validation Validate(VlaNet& net, const VlaData& data, const ActionTokenLayout& l
   }
   net->train();
   return {static_cast<double>(correct) / static_cast<double>(std::max<int64_t>(1, scored)),
-          l1 / static_cast<double>(count * h * d)};
+          l1 / static_cast<double>(count * h * d), object_count > 0 ? object_error / object_count : -1.0};
 }
 
 std::string ConfigHash(const VlaTrainConfig& config) {
@@ -216,10 +241,11 @@ VlaTrainReport TrainVla(const VlaTrainConfig& config, int64_t stop_at_step) {
     const double lr = WarmupCosineLr(config.lr, config.warmup_steps, config.steps, state.step);
     for (auto& group : optimizer.param_groups()) static_cast<torch::optim::AdamWOptions&>(group.options()).lr(lr);
     const auto positions = TrainingPositions(net, length, config.model.position_gap_jitter, seed, state.step);
-    const auto logits = Logits(net, batch, positions, blocks);
-    const auto loss = torch::nn::functional::cross_entropy(
-        logits.reshape({-1, logits.size(2)}), batch.targets.reshape({-1}),
+    const Forward forward = Run(net, batch, positions, blocks);
+    auto loss = torch::nn::functional::cross_entropy(
+        forward.logits.reshape({-1, forward.logits.size(2)}), batch.targets.reshape({-1}),
         torch::nn::functional::CrossEntropyFuncOptions().ignore_index(ActionTokenLayout::kIgnore));
+    if (config.object_loss_weight > 0) loss = loss + config.object_loss_weight * ObjectLoss(forward.objects, batch);
     const double value = loss.item<double>();
     if (!std::isfinite(value)) {
       throw InputError(fmt::format("train: the loss became {} at step {}; lower lr ({}) or check the demos; the last "
@@ -250,6 +276,11 @@ VlaTrainReport TrainVla(const VlaTrainConfig& config, int64_t stop_at_step) {
         entry["val_token_accuracy"] = v.token_accuracy;
         entry["val_l1"] = v.l1;
         line += fmt::format(", validation token accuracy {:.3f}, action L1 {:.4f}", v.token_accuracy, v.l1);
+        if (v.object_error >= 0) {
+          report.val_object_error = v.object_error;
+          entry["val_object_error_m"] = v.object_error;
+          line += fmt::format(", object position error {:.1f} mm", 1000 * v.object_error);
+        }
       }
       history.push_back(entry);
       spdlog::info("{}", line);
@@ -274,6 +305,7 @@ VlaTrainReport TrainVla(const VlaTrainConfig& config, int64_t stop_at_step) {
                             {"final_loss", report.final_loss},
                             {"val_token_accuracy", report.val_token_accuracy},
                             {"val_l1", report.val_l1},
+                            {"val_object_error_m", report.val_object_error},
                             {"history", history}};
   report.policy_dir = out / "policy";
   SaveVlaPolicy(report.policy_dir, data.manifest, data.tokenizer, net);

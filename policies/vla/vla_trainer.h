@@ -19,6 +19,7 @@ struct VlaTrainReport {
   double final_loss = 0;
   double val_token_accuracy = -1;  // -1 = no validation demos
   double val_l1 = -1;              // normalized units, teacher-forced tokens decoded
+  double val_object_error = -1;    // metres, mean absolute; -1 = no object-position head
   double seconds = 0;              // this call's wall time
   std::filesystem::path policy_dir;
 };

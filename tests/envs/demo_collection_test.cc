@@ -7,6 +7,7 @@
 #include <vector>
 
 #include <gmock/gmock.h>
+#include <hdf5.h>
 #include <gtest/gtest.h>
 #include <nlohmann/json.hpp>
 
@@ -23,6 +24,20 @@ using ::testing::ElementsAre;
 using ::testing::HasSubstr;
 
 constexpr char kTask[] = "spatial_red_block_on_plate";
+
+// A whole float dataset of an HDF5 file, as doubles.
+std::vector<double> ReadDoubles(const fs::path& file, const std::string& name) {
+  const hid_t f = H5Fopen(file.c_str(), H5F_ACC_RDONLY, H5P_DEFAULT);
+  const hid_t dataset = H5Dopen2(f, name.c_str(), H5P_DEFAULT);
+  const hid_t space = H5Dget_space(dataset);
+  std::vector<double> values(static_cast<size_t>(H5Sget_simple_extent_npoints(space)));
+  const herr_t read = H5Dread(dataset, H5T_NATIVE_DOUBLE, H5S_ALL, H5S_ALL, H5P_DEFAULT, values.data());
+  H5Sclose(space);
+  H5Dclose(dataset);
+  H5Fclose(f);
+  EXPECT_GE(read, 0) << name;
+  return values;
+}
 
 CollectConfig SmallConfig(const fs::path& out) {
   CollectConfig c;
@@ -176,6 +191,24 @@ TEST(CollectDemosTest, WorkerCountDoesNotChangeTheDemosAndARerunResumes) {
   const fs::path file = DemoFilePath(two.path(), kTask, "panda");
   const auto dataset = data::ReadHdf5Actions(file);
   EXPECT_EQ(static_cast<int>(dataset.episodes.size()), first.kept);
+
+  // obs/object_pos: each task object's free-joint position from the recorded states.
+  const auto spec = EnvSpec::Create("spatial", kTask, "panda");
+  const int objects = spec->num_objects(), state_dim = spec->model()->nq + spec->model()->nv;
+  const auto states = ReadDoubles(file, "data/demo_0/states");
+  const auto positions = ReadDoubles(file, "data/demo_0/obs/object_pos");
+  const size_t steps = states.size() / static_cast<size_t>(state_dim);
+  ASSERT_EQ(positions.size(), steps * 3 * static_cast<size_t>(objects));
+  for (size_t t = 0; t < steps; t += steps - 1) {  // first and last step
+    for (int i = 0; i < objects; ++i) {
+      for (int k = 0; k < 3; ++k) {
+        EXPECT_FLOAT_EQ(static_cast<float>(positions[(t * static_cast<size_t>(objects) + static_cast<size_t>(i)) * 3 + static_cast<size_t>(k)]),
+                        static_cast<float>(states[t * static_cast<size_t>(state_dim) + static_cast<size_t>(spec->object_qpos_adr(i) + k)]))
+            << "step " << t << " object " << i << " axis " << k;
+      }
+    }
+  }
+  EXPECT_NEAR(positions[2], 0.82, 0.05) << "the first object rests on the table (top at z = 0.8)";
 }
 
 }  // namespace

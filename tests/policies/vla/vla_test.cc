@@ -225,6 +225,45 @@ TEST(VlaCheckpointTest, WrongKindVersionOrTokenizerIsAClearError) {
   }
 }
 
+TEST(VlaTrainingTest, TheObjectPositionLossTeachesTheHeadWhereTheObjectIs) {
+  const fs::path dir = fb::testing::FreshDir("vla_object_loss");
+  torch::set_num_threads(1);
+  auto config = testing::TinyTrainConfig("binning_ar", testing::WriteTinyDemos(dir / "demos", 8), dir / "run");
+  config.val_fraction = 0.25;  // 2 held-out demos; their rows of the square occur in training too
+  config.steps = 400;
+  config.model.object_slots = 1;
+  config.object_loss_weight = 1.0;
+  const auto report = TrainVla(config);
+  // Always guessing the mean position is off by kObjectCell on average in x and in y (4 equally
+  // likely cells each) and exact in z: 2/3 kObjectCell per coordinate.
+  const double guess_the_mean = 2.0 / 3.0 * testing::kObjectCell;
+  EXPECT_GE(report.val_object_error, 0.0);
+  EXPECT_LT(report.val_object_error, guess_the_mean / 3) << "the head did not learn to locate the square";
+  EXPECT_DOUBLE_EQ(ReadJsonFile(report.policy_dir / "manifest.json")["training"]["val_object_error_m"].get<double>(),
+                   report.val_object_error);
+  EXPECT_EQ(LoadVlaPolicy(report.policy_dir).manifest.model.object_slots, 1);
+}
+
+TEST(VlaTrainingTest, TheObjectLossNeedsSlotsAndDemosWithObjectPositions) {
+  const fs::path dir = fb::testing::FreshDir("vla_object_loss_bad");
+  auto config = testing::TinyTrainConfig("binning_ar", testing::WriteTinyDemos(dir / "demos", 4, 12, false), dir / "run");
+  config.object_loss_weight = 1.0;
+  try {
+    config.Validate();
+    FAIL() << "a weight without slots was accepted";
+  } catch (const InputError& e) {
+    EXPECT_THAT(e.what(), HasSubstr("model.object_slots"));
+  }
+  config.model.object_slots = 2;
+  try {
+    TrainVla(config);
+    FAIL() << "demos without obs/object_pos were accepted";
+  } catch (const InputError& e) {
+    EXPECT_THAT(e.what(), HasSubstr("tiny_demo.hdf5"));
+    EXPECT_THAT(e.what(), HasSubstr("obs/object_pos"));
+  }
+}
+
 TEST(VlaTrainingTest, DemosOfAnotherImageSizeAreRejectedNamingTheFile) {
   const fs::path dir = fb::testing::FreshDir("vla_bad_demos");
   auto config = testing::TinyTrainConfig("binning_ar", testing::WriteTinyDemos(dir / "demos"), dir / "run");

@@ -9,14 +9,14 @@
 namespace fb::policies::testing {
 namespace fs = std::filesystem;
 
-fs::path WriteTinyDemos(const fs::path& dir, int demos, int steps) {
+fs::path WriteTinyDemos(const fs::path& dir, int demos, int steps, bool object_positions) {
   fs::create_directories(dir);
   const fs::path path = dir / "tiny_demo.hdf5";
   data::Hdf5DemoWriter writer(path);
   writer.SetActionLabels("panda", "delta_eef");
   const int64_t frame = kImageSize * kImageSize * 3;
   for (int n = 0; n < demos; ++n) {
-    std::vector<float> actions, pos, ori, gripper;
+    std::vector<float> actions, pos, ori, gripper, object;
     std::vector<uint8_t> agent(static_cast<size_t>(steps * frame)), wrist(static_cast<size_t>(steps * frame));
     for (int t = 0; t < steps; ++t) {
       for (int d = 0; d < 7; ++d) {
@@ -26,6 +26,8 @@ fs::path WriteTinyDemos(const fs::path& dir, int demos, int steps) {
       for (int k = 0; k < 3; ++k) pos.push_back(0.1f * static_cast<float>(n + k) + 0.01f * static_cast<float>(t));
       for (int k = 0; k < 3; ++k) ori.push_back(0.05f * static_cast<float>(k));
       gripper.insert(gripper.end(), {0.04f, 0.04f});
+      object.insert(object.end(), {kObjectCell * static_cast<float>(n % 4), kObjectCell * static_cast<float>((t / 3) % 4),
+                                   0.8f});
       for (int64_t i = 0; i < frame; ++i) {  // a bright square whose place encodes the demo
         const int64_t pixel = i / 3, row = pixel / kImageSize, column = pixel % kImageSize;
         const bool lit = row / 4 == n % 4 && column / 4 == (t / 3) % 4;
@@ -40,6 +42,7 @@ fs::path WriteTinyDemos(const fs::path& dir, int demos, int steps) {
     writer.WriteFloatDataset(group + "/obs/ee_pos", std::vector<int64_t>{steps, 3}, std::span<const float>(pos));
     writer.WriteFloatDataset(group + "/obs/ee_ori", std::vector<int64_t>{steps, 3}, std::span<const float>(ori));
     writer.WriteFloatDataset(group + "/obs/gripper_states", std::vector<int64_t>{steps, 2}, std::span<const float>(gripper));
+    if (object_positions) writer.WriteFloatDataset(group + "/obs/object_pos", std::vector<int64_t>{steps, 3}, std::span<const float>(object));
   }
   writer.Commit();
   return path;
