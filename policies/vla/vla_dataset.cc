@@ -49,6 +49,33 @@ void AppendChunk(const data::DemoFrames& demo, int64_t t, int horizon, std::vect
   }
 }
 
+// Per-column mean and spread of row-major values (rows of `width`), the spread floored at
+// 1e-3; a column no row reaches gets mean 0 and the floor.
+class ColumnMoments {
+ public:
+  explicit ColumnMoments(size_t columns) : k_sum_(columns), k_squares_(columns), k_count_(columns) {}
+  void Add(const std::vector<float>& rows, int width) {
+    for (size_t i = 0; i < rows.size(); ++i) {
+      const size_t k = i % static_cast<size_t>(width);
+      const double value = rows[i];
+      k_sum_[k] += value;
+      k_squares_[k] += value * value;
+      k_count_[k] += 1;
+    }
+  }
+  void Write(std::vector<float>& mean, std::vector<float>& spread) const {
+    for (size_t k = 0; k < k_sum_.size(); ++k) {
+      const double m = k_count_[k] > 0 ? k_sum_[k] / k_count_[k] : 0.0;
+      const double var = k_count_[k] > 0 ? std::max(0.0, k_squares_[k] / k_count_[k] - m * m) : 0.0;
+      mean.push_back(static_cast<float>(m));
+      spread.push_back(static_cast<float>(std::max(std::sqrt(var), 1e-3)));
+    }
+  }
+
+ private:
+  std::vector<double> k_sum_, k_squares_, k_count_;
+};
+
 struct Split {
   std::vector<const data::DemoFrames*> demos;
   int64_t samples() const {
@@ -130,28 +157,6 @@ VlaSamples MakeSamples(const Split& split, const VlaData& data, const VlaModelCo
   return samples;
 }
 
-// Mean and spread of each slot coordinate over the training steps (slots no demo fills get
-// 0 and 1e-3; their targets are masked out).
-void FitObjectStatistics(const Split& train, int slots, VlaData& data) {
-  const size_t width = static_cast<size_t>(3 * slots);
-  std::vector<double> sum(width), squares(width), count(width);
-  for (const auto* demo : train.demos) {
-    for (int64_t i = 0; i < demo->steps * demo->object_dims; ++i) {
-      const auto k = static_cast<size_t>(i % demo->object_dims);
-      const double value = demo->object_pos[static_cast<size_t>(i)];
-      sum[k] += value;
-      squares[k] += value * value;
-      count[k] += 1;
-    }
-  }
-  for (size_t k = 0; k < width; ++k) {
-    const double mean = count[k] > 0 ? sum[k] / count[k] : 0.0;
-    const double var = count[k] > 0 ? std::max(0.0, squares[k] / count[k] - mean * mean) : 0.0;
-    data.object_mean.push_back(static_cast<float>(mean));
-    data.object_std.push_back(static_cast<float>(std::max(std::sqrt(var), 1e-3)));
-  }
-}
-
 // Every demo, validation ones too, must carry obs/object_pos that fits the slots.
 void CheckObjectPositions(const std::vector<data::DemoFrames>& demos, int slots) {
   for (const auto& demo : demos) {
@@ -219,24 +224,15 @@ VlaData PrepareVlaData(const VlaTrainConfig& config, const tokenizers::FitOption
   manifest.vocab = InstructionVocab::Build(instructions);
 
   const int pd = demos.front().proprio_dims;
-  std::vector<double> sum(static_cast<size_t>(pd)), squares(static_cast<size_t>(pd));
+  ColumnMoments proprio(static_cast<size_t>(pd)), objects(static_cast<size_t>(3 * config.model.object_slots));
   std::vector<float> steps;
   for (const auto* demo : train.demos) {
-    for (int64_t i = 0; i < demo->steps * pd; ++i) {
-      sum[static_cast<size_t>(i % pd)] += demo->proprio[static_cast<size_t>(i)];
-      squares[static_cast<size_t>(i % pd)] += static_cast<double>(demo->proprio[static_cast<size_t>(i)]) * demo->proprio[static_cast<size_t>(i)];
-    }
+    proprio.Add(demo->proprio, pd);
+    if (config.model.object_slots > 0) objects.Add(demo->object_pos, demo->object_dims);  // checked above
     steps.insert(steps.end(), demo->actions.begin(), demo->actions.end());
   }
-  const double count = static_cast<double>(train.samples());
-  for (int k = 0; k < pd; ++k) {
-    const double mean = sum[static_cast<size_t>(k)] / count;
-    const double var = std::max(0.0, squares[static_cast<size_t>(k)] / count - mean * mean);
-    manifest.proprio_mean.push_back(static_cast<float>(mean));
-    manifest.proprio_std.push_back(static_cast<float>(std::max(std::sqrt(var), 1e-3)));
-  }
-
-  if (config.model.object_slots > 0) FitObjectStatistics(train, config.model.object_slots, data);
+  proprio.Write(manifest.proprio_mean, manifest.proprio_std);
+  objects.Write(data.object_mean, data.object_std);
 
   const auto& tc = config.tokenizer;
   if (!tc.path.empty()) {

@@ -100,7 +100,7 @@ torch::Tensor Mlp(StreamLayer& layer, const torch::Tensor& x) {
 }  // namespace
 
 PrefixCache VlaNetImpl::EncodePrefix(const torch::Tensor& images, const torch::Tensor& words,
-                                     const torch::Tensor& proprio) {
+                                     const torch::Tensor& proprio, bool predict_objects) {
   const int64_t batch = images.size(0), size = images.size(2), w = k_config_.width, g = k_config_.image_grid;
   auto x = images.to(torch::kFloat32).div(255.0).sub(0.5).permute({0, 1, 4, 2, 3}).reshape({batch * 2, 3, size, size});
   x = F::gelu(k_conv1_(x));
@@ -133,7 +133,7 @@ PrefixCache VlaNetImpl::EncodePrefix(const torch::Tensor& images, const torch::T
     cache.keys.push_back(k);
     cache.values.push_back(v);
   }
-  if (k_object_head_) {
+  if (predict_objects && k_object_head_) {
     cache.objects = k_object_head_(k_object_norm_(tokens.narrow(1, 0, k_image_tokens_)).flatten(1));
   }
   return cache;

@@ -33,7 +33,7 @@ TORCH_MODULE(StreamLayer);
 struct PrefixCache {
   std::vector<torch::Tensor> keys, values;
   torch::Tensor real;
-  torch::Tensor objects;  // (batch x 3 object_slots) predicted object positions; undefined without the head
+  torch::Tensor objects;  // (batch x 3 object_slots) predicted object positions, when asked for
 };
 
 // Keys and values of the action tokens decoded so far, per layer.
@@ -55,7 +55,9 @@ class VlaNetImpl final : public torch::nn::Module {
 
   // images: uint8 (batch x 2 x size x size x 3), agent view then wrist; words: int64
   // (batch x max_words), 0 = padding; proprio: float (batch x proprio_dims), normalized.
-  PrefixCache EncodePrefix(const torch::Tensor& images, const torch::Tensor& words, const torch::Tensor& proprio);
+  // predict_objects (training) also fills PrefixCache::objects when the model has the head.
+  PrefixCache EncodePrefix(const torch::Tensor& images, const torch::Tensor& words, const torch::Tensor& proprio,
+                           bool predict_objects = false);
 
   // Runs n new action tokens: ids (batch x n), positions (n) and block indices (n, not
   // below any cached token's). Appends their keys/values to `cache`; returns logits

@@ -79,7 +79,7 @@ struct Forward {
 };
 
 Forward Run(VlaNet& net, const Batch& batch, const torch::Tensor& positions, const torch::Tensor& blocks) {
-  const PrefixCache prefix = net->EncodePrefix(batch.images, batch.words, batch.proprio);
+  const PrefixCache prefix = net->EncodePrefix(batch.images, batch.words, batch.proprio, /*predict_objects=*/true);
   ActionCache cache;
   return {net->DecodeActions(prefix, cache, batch.inputs, positions, blocks), prefix.objects};
 }
