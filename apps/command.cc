@@ -10,9 +10,11 @@
 namespace fb::apps {
 
 void AddConfigOptions(CLI::App& command, ConfigOptions& options, const std::string& builtin, ConfigFlags flags) {
-  command.add_option("--config", options.config_file,
-                     "YAML file layered over the defaults in configs/" + builtin)
-      ->check(CLI::ExistingFile);
+  command.add_option("--config", options.config_files,
+                     "YAML file layered over the defaults in configs/" + builtin +
+                         " (repeatable: later files override earlier ones)")
+      ->check(CLI::ExistingFile)
+      ->allow_extra_args(false);
   command.add_option("--set", options.assignments,
                      "Override one key, e.g. --set data.horizon=20 (repeatable; validated like the file)")
       ->allow_extra_args(false);

@@ -25,7 +25,7 @@ struct Dispatch {
 };
 
 struct ConfigOptions {
-  std::string config_file;
+  std::vector<std::string> config_files;  // --config, in order
   std::vector<std::string> assignments;  // --set KEY.PATH=VALUE, in order
   std::optional<int64_t> seed;
   std::optional<int> workers;
@@ -46,10 +46,15 @@ void AddConfigOptions(CLI::App& command, ConfigOptions& options, const std::stri
 // Assignments in precedence order: --seed/--workers first, then --set flags.
 std::vector<std::string> EffectiveAssignments(const ConfigOptions& options);
 
-// Defaults from configs/<builtin>, then --config, then the flags; validated.
+// Defaults from configs/<builtin>, then each --config file in order, then the flags; validated.
 template <class T>
 T LoadCommandConfig(const std::string& builtin, const ConfigOptions& options) {
-  return config::LoadLayered<T>(builtin, options.config_file, EffectiveAssignments(options));
+  T config{};
+  config::Apply(config::LoadBuiltin(builtin), config, /*complete=*/true);
+  for (const auto& file : options.config_files) config::Apply(config::LoadFile(file), config);
+  for (const auto& assignment : EffectiveAssignments(options)) config::Apply(config::FromAssignment(assignment), config);
+  config::Validate(config);
+  return config;
 }
 
 // Creates `out_dir` and writes the resolved config snapshot `config.yaml` (atomically)

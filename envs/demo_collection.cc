@@ -114,6 +114,10 @@ std::string EnvArgs(const EnvSpec& spec, const CollectConfig& c, const std::vect
       {"renderer", c.renderer},
       {"states", "qpos then qvel of the full MuJoCo model, float64, before each action"},
       {"object_pos", "obs/object_pos: world xyz of each of `objects`, metres, before each action"},
+      {"object_states",
+       "obs/object_states (steps x objects x 8): every object on the table sorted by (kind, colour, name), per object "
+       "world position (3, metres), orientation quaternion (4, w x y z) and inner joint (1; 0 for rigid objects), "
+       "before each action; the dataset's attributes objects, kinds and colours (JSON lists) name them"},
       {"objects", ObjectNames(spec)},
       {"seed", c.seed},
       {"action_noise", c.action_noise}};
@@ -135,6 +139,38 @@ std::vector<float> ObjectPositions(const EnvSpec& spec, const DemoEpisode& d) {
     for (int i = 0; i < spec.num_objects(); ++i) {
       const double* pos = qpos + spec.object_qpos_adr(i);
       out.insert(out.end(), pos, pos + 3);
+    }
+  }
+  return out;
+}
+
+// The state track's object observations per step (ObserveObjects on the recorded states, so
+// the values equal what evaluation observes): (steps x objects x kObjectStateValues), and the
+// objects' names, kinds and colours. The train split places no distractors, so the set of
+// objects on the table cannot change during a demo.
+struct RecordedObjects {
+  std::vector<std::string> names, kinds, colours;
+  std::vector<float> values;
+};
+
+RecordedObjects ObjectStates(const EnvSpec& spec, const DemoEpisode& d) {
+  RecordedObjects out;
+  for (int t = 0; t < d.steps; ++t) {
+    const auto objects = ObserveObjects(spec, d.states.data() + static_cast<ptrdiff_t>(t) * d.state_dim);
+    if (t == 0) {
+      for (const ObjectState& o : objects) {
+        out.names.push_back(o.name);
+        out.kinds.push_back(o.kind);
+        out.colours.push_back(o.colour);
+      }
+    }
+    if (objects.size() != out.names.size()) {
+      throw std::runtime_error(fmt::format("{}: the objects on the table changed at step {}", d.id.ToString(), t));
+    }
+    for (const ObjectState& o : objects) {
+      out.values.insert(out.values.end(), o.pos, o.pos + 3);
+      out.values.insert(out.values.end(), o.quat, o.quat + 4);
+      out.values.push_back(static_cast<float>(o.joint));
     }
   }
   return out;
@@ -163,6 +199,13 @@ void WriteDemo(data::Hdf5DemoWriter& writer, int64_t index, const DemoEpisode& d
   writer.WriteFloatDataset(obs + "ee_states", std::vector<int64_t>{steps, 6 * d.arms}, ee_states);
   writer.WriteFloatDataset(obs + "object_pos", std::vector<int64_t>{steps, 3 * spec.num_objects()},
                            ObjectPositions(spec, d));
+  const RecordedObjects objects = ObjectStates(spec, d);
+  writer.WriteFloatDataset(obs + "object_states",
+                           std::vector<int64_t>{steps, static_cast<int64_t>(objects.names.size()), kObjectStateValues},
+                           objects.values);
+  writer.SetAttribute(group + "/obs/object_states", "objects", nlohmann::json(objects.names).dump());
+  writer.SetAttribute(group + "/obs/object_states", "kinds", nlohmann::json(objects.kinds).dump());
+  writer.SetAttribute(group + "/obs/object_states", "colours", nlohmann::json(objects.colours).dump());
   for (size_t i = 0; i < d.image_names.size(); ++i) {
     writer.WriteImageDataset(obs + d.image_names[i], steps, d.image_size, d.image_size, d.images[i]);
   }

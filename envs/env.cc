@@ -276,14 +276,7 @@ Observation Observe(const EnvSpec& spec, EpisodeState& state, const ObservationO
     obs.proprio.eef_quat.insert(obs.proprio.eef_quat.end(), quat, quat + 4);
     for (int adr : arms[a].finger_qpos_adr) obs.proprio.gripper.push_back(d->qpos[adr]);
   }
-  for (int i = 0; i < spec.num_objects(); ++i) {
-    ObjectPose pose;
-    pose.name = spec.task().objects[static_cast<size_t>(i)].name;
-    const double* q = d->qpos + spec.object_qpos_adr(i);
-    std::copy(q, q + 3, pose.pos);
-    std::copy(q + 3, q + 7, pose.quat);
-    obs.objects.push_back(pose);
-  }
+  obs.objects = ObserveObjects(spec, d->qpos);
   if (renderer != nullptr) {
     if (options.agentview) obs.agentview = renderer->Render(m, d, options.agent_camera, options.width, options.height);
     if (options.wrist) {

@@ -23,6 +23,7 @@
 #include "envs/controller.h"
 #include "envs/embodiment_spec.h"
 #include "envs/model_loader.h"
+#include "envs/object_state.h"
 #include "envs/predicates.h"
 #include "envs/renderer.h"
 #include "envs/splits.h"
@@ -183,18 +184,12 @@ struct Proprio {
   std::vector<double> gripper;    // (arms x 2) finger joint positions
 };
 
-struct ObjectPose {
-  std::string name;
-  double pos[3] = {0, 0, 0};
-  double quat[4] = {1, 0, 0, 0};
-};
-
 struct Observation {
   RgbImage agentview;           // empty unless requested
   std::vector<RgbImage> wrist;  // (arms) empty unless requested
   Proprio proprio;
   std::string instruction;
-  std::vector<ObjectPose> objects;  // privileged, task object order
+  std::vector<ObjectState> objects;  // every object on the table (ObserveObjects): the state track's input
 };
 
 // The observation of the current state; images only when requested and `renderer` is

@@ -60,6 +60,29 @@ std::vector<uint8_t> ReadFrames(hid_t obs, const std::string& name, int64_t step
   return Read<uint8_t>(obs, name, H5T_NATIVE_UINT8, shape, where);
 }
 
+std::vector<std::string> ReadNameList(hid_t object, const char* name, size_t count, const std::string& where) {
+  const auto text = hdf5::ReadStringAttribute(object, name, where);
+  const auto names = nlohmann::json::parse(text.value_or(""), nullptr, false);
+  if (!names.is_array() || names.size() != count) {
+    throw InputError(where + " needs a '" + name + "' attribute: a JSON list of " + std::to_string(count) + " names");
+  }
+  return names.get<std::vector<std::string>>();
+}
+
+void ReadObjectStates(hid_t obs, DemoFrames& demo, const std::string& where) {
+  const std::string name = "object_states", at = where + "/" + name;
+  const auto shape = Shape(obs, name, where);
+  if (shape.size() != 3 || static_cast<int64_t>(shape[0]) != demo.steps || shape[2] == 0) {
+    throw InputError(at + " must be (" + std::to_string(demo.steps) + " x objects x values), one row per action");
+  }
+  demo.objects = static_cast<int>(shape[1]);
+  demo.object_values = static_cast<int>(shape[2]);
+  demo.object_states = Read<float>(obs, name, H5T_NATIVE_FLOAT, shape, where);
+  const Handle dataset(H5Dopen2(obs, name.c_str(), H5P_DEFAULT), H5Dclose);
+  demo.object_kinds = ReadNameList(dataset.get(), "kinds", shape[1], at);
+  demo.object_colours = ReadNameList(dataset.get(), "colours", shape[1], at);
+}
+
 DemoFrames ReadDemo(hid_t data, const std::string& name, const std::string& file, const std::string& fallback_instruction) {
   DemoFrames demo;
   demo.source = file + ":data/" + name;
@@ -78,8 +101,12 @@ DemoFrames ReadDemo(hid_t data, const std::string& name, const std::string& file
   const Handle obs(H5Gopen2(group.get(), "obs", H5P_DEFAULT), H5Gclose);
   const std::string obs_where = where + "/obs";
   int h = 0, w = 0;
-  demo.agentview = ReadFrames(obs.get(), "agentview_rgb", demo.steps, demo.image_height, demo.image_width, obs_where);
-  demo.wrist = ReadFrames(obs.get(), "eye_in_hand_rgb", demo.steps, h, w, obs_where);
+  const bool images = H5Lexists(obs.get(), "agentview_rgb", H5P_DEFAULT) > 0 ||
+                      H5Lexists(obs.get(), "eye_in_hand_rgb", H5P_DEFAULT) > 0;
+  if (images) {
+    demo.agentview = ReadFrames(obs.get(), "agentview_rgb", demo.steps, demo.image_height, demo.image_width, obs_where);
+    demo.wrist = ReadFrames(obs.get(), "eye_in_hand_rgb", demo.steps, h, w, obs_where);
+  }
   if (h != demo.image_height || w != demo.image_width) {
     throw InputError(obs_where + ": eye_in_hand_rgb is " + std::to_string(h) + "x" + std::to_string(w) +
                      " but agentview_rgb is " + std::to_string(demo.image_height) + "x" +
@@ -100,6 +127,7 @@ DemoFrames ReadDemo(hid_t data, const std::string& name, const std::string& file
   if (H5Lexists(obs.get(), "object_pos", H5P_DEFAULT) > 0) {
     demo.object_pos = ReadRows(obs.get(), "object_pos", demo.steps, demo.object_dims, obs_where);
   }
+  if (H5Lexists(obs.get(), "object_states", H5P_DEFAULT) > 0) ReadObjectStates(obs.get(), demo, obs_where);
   return demo;
 }
 

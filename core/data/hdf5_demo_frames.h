@@ -17,17 +17,23 @@ struct DemoFrames {
   int64_t steps = 0;
   int dims = 0;                     // action dims
   std::vector<float> actions;       // (steps x dims)
-  int image_height = 0, image_width = 0;
+  int image_height = 0, image_width = 0;  // 0 when the demo was recorded without cameras
   std::vector<uint8_t> agentview;   // (steps x height x width x 3), rows top-first
   std::vector<uint8_t> wrist;       // obs/eye_in_hand_rgb, same shape
   int proprio_dims = 0;
   std::vector<float> proprio;       // (steps x proprio_dims): ee_pos, ee_ori (axis-angle), gripper_states
   int object_dims = 0;              // 3 x objects; 0 when the file has no obs/object_pos
   std::vector<float> object_pos;    // (steps x object_dims): world xyz of the task's objects, task order
+  // obs/object_states (the state track's input, envs/object_state.h); objects = 0 when absent.
+  int objects = 0;
+  int object_values = 0;            // values per object and step
+  std::vector<float> object_states; // (steps x objects x object_values)
+  std::vector<std::string> object_kinds, object_colours;  // (objects) the dataset's attributes
 };
 
-// Every data/demo_<n> of `path`, in numeric order (obs/object_pos only where present: a
-// fasterbench extension that LIBERO files lack). Throws fb::InputError naming the file,
+// Every data/demo_<n> of `path`, in numeric order (camera frames only where present;
+// obs/object_pos and obs/object_states only where present: fasterbench extensions that LIBERO
+// files lack). Throws fb::InputError naming the file,
 // demo and dataset when one is missing, has another shape than its demo's steps, or the
 // two cameras differ in size.
 std::vector<DemoFrames> ReadHdf5DemoFrames(const std::filesystem::path& path);

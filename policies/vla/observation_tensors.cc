@@ -25,14 +25,48 @@ void CopyImage(const envs::RgbImage& image, const char* camera, int size, uint8_
 
 }  // namespace
 
-ObservationTensors MakeObservationTensors(const envs::Observation& observation, const VlaManifest& manifest) {
+void FillObjectTokens(const std::vector<envs::ObjectState>& objects, const VlaManifest& manifest, float* features,
+                      int64_t* kinds, int64_t* colours, const std::string& where) {
+  const int max_objects = manifest.model.max_objects;
+  if (objects.size() > static_cast<size_t>(max_objects)) {
+    throw InputError(where + ": " + std::to_string(objects.size()) + " objects on the table, but the policy has " +
+                     std::to_string(max_objects) + " object tokens (model.max_objects)");
+  }
+  for (size_t i = 0; i < objects.size(); ++i) {
+    const envs::ObjectState& o = objects[i];
+    const float raw[envs::kObjectStateValues] = {
+        static_cast<float>(o.pos[0]),  static_cast<float>(o.pos[1]),  static_cast<float>(o.pos[2]),
+        static_cast<float>(o.quat[0]), static_cast<float>(o.quat[1]), static_cast<float>(o.quat[2]),
+        static_cast<float>(o.quat[3]), static_cast<float>(o.joint)};
+    float* out = features + i * kObjectFeatures;
+    ObjectFeatures(raw, out);
+    for (int k = 0; k < kObjectFeatures; ++k) {
+      out[k] = (out[k] - manifest.object_mean[static_cast<size_t>(k)]) / manifest.object_std[static_cast<size_t>(k)];
+    }
+    kinds[i] = manifest.object_kinds.Id(o.kind);
+    colours[i] = manifest.object_colours.Id(o.colour);
+  }
+}
+
+PrefixInputs MakeObservationTensors(const envs::Observation& observation, const VlaManifest& manifest) {
   const int size = manifest.model.image_size;
-  ObservationTensors tensors;
-  tensors.images = torch::empty({1, 2, size, size, 3}, torch::kUInt8);
-  uint8_t* pixels = tensors.images.data_ptr<uint8_t>();
-  CopyImage(observation.agentview, "agent-view", size, pixels);
-  if (observation.wrist.empty()) CopyImage({}, "wrist", size, pixels);
-  CopyImage(observation.wrist.front(), "wrist", size, pixels + static_cast<ptrdiff_t>(size) * size * 3);
+  PrefixInputs tensors;
+  if (manifest.model.uses_images()) {
+    tensors.images = torch::empty({1, 2, size, size, 3}, torch::kUInt8);
+    uint8_t* pixels = tensors.images.data_ptr<uint8_t>();
+    CopyImage(observation.agentview, "agent-view", size, pixels);
+    if (observation.wrist.empty()) CopyImage({}, "wrist", size, pixels);
+    CopyImage(observation.wrist.front(), "wrist", size, pixels + static_cast<ptrdiff_t>(size) * size * 3);
+  }
+  if (manifest.model.uses_objects()) {
+    const int64_t m = manifest.model.max_objects;
+    tensors.objects = torch::zeros({1, m, kObjectFeatures}, torch::kFloat32);
+    tensors.object_kinds = torch::zeros({1, m}, torch::kInt64);
+    tensors.object_colours = torch::zeros({1, m}, torch::kInt64);
+    FillObjectTokens(observation.objects, manifest, tensors.objects.data_ptr<float>(),
+                     tensors.object_kinds.data_ptr<int64_t>(), tensors.object_colours.data_ptr<int64_t>(),
+                     "VLA policy");
+  }
 
   const auto words = manifest.vocab.Encode(observation.instruction, manifest.model.max_words);
   tensors.words = torch::tensor(words, torch::kInt64).view({1, -1});

@@ -66,8 +66,10 @@ VlaModelConfig ModelConfigFromJson(const nlohmann::json& json, const std::string
 }
 
 VlaNet MakeVlaNet(const VlaManifest& manifest, const ActionTokenLayout& layout) {
-  return VlaNet(manifest.model, manifest.vocab.size(), static_cast<int>(manifest.proprio_mean.size()),
-                layout.input_vocab(), layout.output_vocab());
+  return VlaNet(manifest.model, VlaVocabularies{manifest.vocab.size(), manifest.object_kinds.size(),
+                                                manifest.object_colours.size(), layout.input_vocab(),
+                                                layout.output_vocab()},
+                static_cast<int>(manifest.proprio_mean.size()));
 }
 
 void SaveVlaPolicy(const fs::path& dir, const VlaManifest& manifest, const tokenizers::TokenizerPackage& tokenizer,
@@ -81,7 +83,7 @@ void SaveVlaPolicy(const fs::path& dir, const VlaManifest& manifest, const token
   std::ostringstream bytes;
   archive.save_to(bytes);
   WriteFileAtomic(staging / "model.pt", bytes.str());
-  const nlohmann::json json = {{"format", kVlaFormat},
+  nlohmann::json json = {{"format", kVlaFormat},
                                {"format_version", kVlaFormatVersion},
                                {"kind", manifest.kind},
                                {"model", ModelConfigToJson(manifest.model)},
@@ -93,6 +95,12 @@ void SaveVlaPolicy(const fs::path& dir, const VlaManifest& manifest, const token
                                {"proprio_mean", manifest.proprio_mean},
                                {"proprio_std", manifest.proprio_std},
                                {"training", manifest.training}};
+  if (manifest.model.uses_objects()) {
+    json["object_kinds"] = manifest.object_kinds.ToJson();
+    json["object_colours"] = manifest.object_colours.ToJson();
+    json["object_mean"] = manifest.object_mean;
+    json["object_std"] = manifest.object_std;
+  }
   WriteFileAtomic(staging / "manifest.json", json.dump(2) + "\n");
   const fs::path old = dir.string() + ".old-" + std::to_string(::getpid());
   if (fs::exists(dir)) fs::rename(dir, old);
@@ -132,6 +140,17 @@ VlaBundle LoadVlaPolicy(const fs::path& dir, const std::string& expected_kind) {
   manifest.proprio_std = Field<std::vector<float>>(json, "proprio_std", where);
   if (manifest.proprio_mean.size() != manifest.proprio_std.size() || manifest.proprio_mean.empty()) {
     throw InputError(where + ": proprio_mean and proprio_std must be equally long and not empty");
+  }
+  if (manifest.model.uses_objects()) {
+    manifest.object_kinds = NameVocab::FromJson(json.value("object_kinds", nlohmann::json()), where + ": object_kinds");
+    manifest.object_colours =
+        NameVocab::FromJson(json.value("object_colours", nlohmann::json()), where + ": object_colours");
+    manifest.object_mean = Field<std::vector<float>>(json, "object_mean", where);
+    manifest.object_std = Field<std::vector<float>>(json, "object_std", where);
+    if (manifest.object_mean.size() != kObjectFeatures || manifest.object_std.size() != kObjectFeatures) {
+      throw InputError(where + ": object_mean and object_std must hold " + std::to_string(kObjectFeatures) +
+                       " values (one per object feature)");
+    }
   }
   manifest.training = json.value("training", nlohmann::json::object());
 

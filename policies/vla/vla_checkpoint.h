@@ -13,6 +13,7 @@
 
 #include "policies/vla/action_token_layout.h"
 #include "policies/vla/instruction_vocab.h"
+#include "policies/vla/object_tokens.h"
 #include "policies/vla/vla_config.h"
 #include "policies/vla/vla_net.h"
 #include "tokenizers/tokenizer_package.h"
@@ -30,6 +31,10 @@ struct VlaManifest {
   std::string embodiment, action_space;
   InstructionVocab vocab;
   std::vector<float> proprio_mean, proprio_std;
+  // State modes: the object tokens' kind and colour names and their features' statistics
+  // (kObjectFeatures each); empty in image mode.
+  NameVocab object_kinds, object_colours;
+  std::vector<float> object_mean, object_std;
   nlohmann::json training;  // steps, losses, validation metrics, data and config hashes
 };
 

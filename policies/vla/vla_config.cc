@@ -7,6 +7,13 @@
 namespace fb::policies {
 
 void VlaModelConfig::Validate() const {
+  if (uses_objects() && max_objects < 1) {
+    throw InputError("model.observation '" + observation + "' needs model.max_objects >= 1 (object tokens)");
+  }
+  if (!uses_images() && object_slots > 0) {
+    throw InputError("model.object_slots (" + std::to_string(object_slots) +
+                     ") predicts object positions from image tokens; model.observation 'state' has none (set 0)");
+  }
   if (width % heads != 0) {
     throw InputError("model.width (" + std::to_string(width) + ") must be a multiple of model.heads (" +
                      std::to_string(heads) + ")");

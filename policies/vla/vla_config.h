@@ -18,6 +18,10 @@ namespace fb::policies {
 inline const std::vector<std::string> kVlaKinds = {"fastervla", "fast_ar", "binning_ar"};
 
 struct VlaModelConfig {
+  // What the policy observes besides proprio and the instruction: "image" (both cameras through
+  // the CNN), "state" (one token per object on the table, no CNN) or "image+state" (both).
+  std::string observation = "image";
+  int max_objects{};         // object tokens (state modes); objects beyond this are an error
   int image_size{};          // square agent-view and wrist images, pixels
   int image_grid{};          // image tokens per camera = image_grid^2 (pooled CNN feature map)
   int conv_channels{};       // channels of the first two CNN layers (doubled in the second)
@@ -33,8 +37,13 @@ struct VlaModelConfig {
   int max_action_tokens{};   // longest action sequence (FAST; fixed-length tokenizers ignore it)
   int object_slots{};        // objects whose positions the auxiliary head predicts (0 = no head)
 
+  bool uses_images() const { return observation != "state"; }
+  bool uses_objects() const { return observation != "image"; }
+
   template <class V>
   void Describe(V& v) {
+    v("observation", observation, config::OneOf{"image", "state", "image+state"}, config::Optional{});  // absent in older manifests
+    v("max_objects", max_objects, config::Range{0, 64}, config::Optional{});
     v("image_size", image_size, config::Range{16, 512});
     v("image_grid", image_grid, config::Range{1, 16});
     v("conv_channels", conv_channels, config::Range{4, 256});

@@ -13,6 +13,7 @@
 #include "core/error.h"
 #include "core/fnv1a.h"
 #include "core/split_mix64.h"
+#include "policies/vla/observation_tensors.h"
 #include "tokenizers/registry.h"
 
 namespace fb::policies {
@@ -76,6 +77,40 @@ class ColumnMoments {
   std::vector<double> k_sum_, k_squares_, k_count_;
 };
 
+// Step t of a demo's obs/object_states as the observation's objects, so that training goes
+// through the very function evaluation uses (FillObjectTokens).
+std::vector<envs::ObjectState> RecordedObjects(const data::DemoFrames& demo, int64_t t) {
+  std::vector<envs::ObjectState> objects(static_cast<size_t>(demo.objects));
+  const float* row = demo.object_states.data() + t * demo.objects * envs::kObjectStateValues;
+  for (size_t i = 0; i < objects.size(); ++i, row += envs::kObjectStateValues) {
+    envs::ObjectState& o = objects[i];
+    o.kind = demo.object_kinds[i];
+    o.colour = demo.object_colours[i];
+    std::copy(row, row + 3, o.pos);
+    std::copy(row + 3, row + 7, o.quat);
+    o.joint = row[7];
+  }
+  return objects;
+}
+
+// State modes: every demo carries obs/object_states that fits the object tokens.
+void CheckObjectStates(const std::vector<data::DemoFrames>& demos, int max_objects) {
+  for (const auto& demo : demos) {
+    if (demo.objects == 0) {
+      throw InputError(demo.source + " has no obs/object_states, which model.observation 'state' needs (record the "
+                       "demos again with `fasterbench collect`)");
+    }
+    if (demo.object_values != envs::kObjectStateValues) {
+      throw InputError(fmt::format("{}: obs/object_states holds {} values per object, expected {}", demo.source,
+                                   demo.object_values, envs::kObjectStateValues));
+    }
+    if (demo.objects > max_objects) {
+      throw InputError(fmt::format("{}: {} objects on the table but model.max_objects is {}", demo.source,
+                                   demo.objects, max_objects));
+    }
+  }
+}
+
 struct Split {
   std::vector<const data::DemoFrames*> demos;
   int64_t samples() const {
@@ -107,12 +142,24 @@ VlaSamples MakeSamples(const Split& split, const VlaData& data, const VlaModelCo
   }
   const auto n = static_cast<int64_t>(keep.size());
   VlaSamples samples;
-  samples.images = torch::empty({n, 2, size, size, 3}, torch::kUInt8);
+  const bool with_images = model.uses_images(), with_objects = model.uses_objects();
+  if (with_images) samples.images = torch::empty({n, 2, size, size, 3}, torch::kUInt8);
+  const int64_t max_objects = model.max_objects;
+  float* object_states = nullptr;
+  int64_t *object_kinds = nullptr, *object_colours = nullptr;
+  if (with_objects) {
+    samples.object_states = torch::zeros({n, max_objects, kObjectFeatures}, torch::kFloat32);
+    samples.object_kinds = torch::zeros({n, max_objects}, torch::kInt64);
+    samples.object_colours = torch::zeros({n, max_objects}, torch::kInt64);
+    object_states = samples.object_states.data_ptr<float>();
+    object_kinds = samples.object_kinds.data_ptr<int64_t>();
+    object_colours = samples.object_colours.data_ptr<int64_t>();
+  }
   samples.words = torch::empty({n, model.max_words}, torch::kInt64);
   samples.proprio = torch::empty({n, static_cast<int64_t>(data.manifest.proprio_mean.size())}, torch::kFloat32);
   samples.chunks = torch::empty({n, horizon, dims}, torch::kFloat32);
   const int64_t frame = static_cast<int64_t>(size) * size * 3, pd = samples.proprio.size(1);
-  uint8_t* images = samples.images.data_ptr<uint8_t>();
+  uint8_t* images = with_images ? samples.images.data_ptr<uint8_t>() : nullptr;
   int64_t* words = samples.words.data_ptr<int64_t>();
   float* proprio = samples.proprio.data_ptr<float>();
   float* chunk_out = samples.chunks.data_ptr<float>();
@@ -130,8 +177,14 @@ VlaSamples MakeSamples(const Split& split, const VlaData& data, const VlaModelCo
     const auto ids = data.manifest.vocab.Encode(demo->instruction, model.max_words);
     for (int64_t t = 0; t < demo->steps; ++t, ++global) {
       if (next >= keep.size() || keep[next] != global) continue;
-      std::memcpy(images + (2 * out) * frame, demo->agentview.data() + t * frame, static_cast<size_t>(frame));
-      std::memcpy(images + (2 * out + 1) * frame, demo->wrist.data() + t * frame, static_cast<size_t>(frame));
+      if (with_images) {
+        std::memcpy(images + (2 * out) * frame, demo->agentview.data() + t * frame, static_cast<size_t>(frame));
+        std::memcpy(images + (2 * out + 1) * frame, demo->wrist.data() + t * frame, static_cast<size_t>(frame));
+      }
+      if (with_objects) {
+        FillObjectTokens(RecordedObjects(*demo, t), data.manifest, object_states + out * max_objects * kObjectFeatures,
+                         object_kinds + out * max_objects, object_colours + out * max_objects, demo->source);
+      }
       std::copy(ids.begin(), ids.end(), words + out * model.max_words);
       for (int64_t k = 0; k < pd; ++k) {
         proprio[out * pd + k] = (demo->proprio[static_cast<size_t>(t * pd + k)] - data.manifest.proprio_mean[static_cast<size_t>(k)]) /
@@ -182,7 +235,13 @@ VlaData PrepareVlaData(const VlaTrainConfig& config, const tokenizers::FitOption
     auto read = data::ReadHdf5DemoFrames(file);
     identity += fmt::format("{}:{};", file.filename().string(), fs::file_size(file));
     for (auto& demo : read) {
-      if (demo.image_height != config.model.image_size || demo.image_width != config.model.image_size) {
+      if (config.model.uses_images() && demo.image_height == 0) {
+        throw InputError(fmt::format("{}: no camera images, which model.observation '{}' needs (collect with cameras "
+                                     "agentview and eye_in_hand)",
+                                     demo.source, config.model.observation));
+      }
+      if (config.model.uses_images() &&
+          (demo.image_height != config.model.image_size || demo.image_width != config.model.image_size)) {
         throw InputError(fmt::format("{}: images are {}x{} but model.image_size is {} (collect with --set image_size={})",
                                      demo.source, demo.image_width, demo.image_height, config.model.image_size,
                                      config.model.image_size));
@@ -196,6 +255,7 @@ VlaData PrepareVlaData(const VlaTrainConfig& config, const tokenizers::FitOption
     }
   }
   if (config.model.object_slots > 0) CheckObjectPositions(demos, config.model.object_slots);
+  if (config.model.uses_objects()) CheckObjectStates(demos, config.model.max_objects);
   // Validation demos: a seeded draw over all demos, so each file contributes about evenly.
   std::vector<size_t> order(demos.size());
   std::iota(order.begin(), order.end(), size_t{0});
@@ -233,6 +293,23 @@ VlaData PrepareVlaData(const VlaTrainConfig& config, const tokenizers::FitOption
   }
   proprio.Write(manifest.proprio_mean, manifest.proprio_std);
   objects.Write(data.object_mean, data.object_std);
+  if (config.model.uses_objects()) {
+    std::vector<std::string> kinds, colours;
+    ColumnMoments features(kObjectFeatures);
+    std::vector<float> rows;
+    for (const auto* demo : train.demos) {
+      kinds.insert(kinds.end(), demo->object_kinds.begin(), demo->object_kinds.end());
+      colours.insert(colours.end(), demo->object_colours.begin(), demo->object_colours.end());
+      rows.resize(static_cast<size_t>(demo->steps * demo->objects * kObjectFeatures));
+      for (int64_t k = 0; k < demo->steps * demo->objects; ++k) {
+        ObjectFeatures(demo->object_states.data() + k * envs::kObjectStateValues, rows.data() + k * kObjectFeatures);
+      }
+      features.Add(rows, kObjectFeatures);
+    }
+    manifest.object_kinds = NameVocab::Build(kinds);
+    manifest.object_colours = NameVocab::Build(colours);
+    features.Write(manifest.object_mean, manifest.object_std);
+  }
 
   const auto& tc = config.tokenizer;
   if (!tc.path.empty()) {

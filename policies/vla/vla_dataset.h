@@ -17,7 +17,7 @@
 namespace fb::policies {
 
 struct VlaSamples {
-  torch::Tensor images;   // uint8 (n x 2 x size x size x 3)
+  torch::Tensor images;   // uint8 (n x 2 x size x size x 3); image modes only
   torch::Tensor words;    // int64 (n x max_words)
   torch::Tensor proprio;  // float (n x proprio dims), normalized
   torch::Tensor inputs;   // int64 (n x sequence length)
@@ -26,7 +26,10 @@ struct VlaSamples {
   // With model.object_slots > 0: each slot's object position (n x 3 slots), normalized by
   // VlaData::object_mean/std, and 1 where the demo has that object (n x 3 slots); else empty.
   torch::Tensor objects, object_mask;
-  int64_t size() const { return images.defined() ? images.size(0) : 0; }
+  // State modes: object tokens (n x max_objects x kObjectFeatures), normalized by the manifest's
+  // object_mean/std, and their kind and colour ids (n x max_objects, 0 = no object).
+  torch::Tensor object_states, object_kinds, object_colours;
+  int64_t size() const { return words.defined() ? words.size(0) : 0; }
 };
 
 struct VlaData {
@@ -40,9 +43,10 @@ struct VlaData {
 };
 
 // Reads config.demos, fits (or loads) the tokenizer and builds both splits. Throws
-// fb::InputError naming the file when a demo's images are not model.image_size square, the
-// action dims differ between files, no demo is found, or (with model.object_slots) a demo
-// has no obs/object_pos or more objects than slots.
+// fb::InputError naming the file when a demo's images are missing (image modes) or not
+// model.image_size square, the action dims differ between files, no demo is found, (state
+// modes) a demo has no obs/object_states or more objects than model.max_objects, or (with
+// model.object_slots) a demo has no obs/object_pos or more objects than slots.
 VlaData PrepareVlaData(const VlaTrainConfig& config, const tokenizers::FitOptions& tokenizer_fit);
 
 }  // namespace fb::policies

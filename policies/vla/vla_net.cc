@@ -5,6 +5,8 @@
 #include <limits>
 #include <string>
 
+#include "policies/vla/object_tokens.h"
+
 namespace fb::policies {
 namespace F = torch::nn::functional;
 
@@ -31,36 +33,50 @@ torch::Tensor PositionEncoding(const torch::Tensor& positions, int width) {
 namespace {
 
 // Prefix tokens per sample from the images: each camera's pooled grid plus its keypoint token.
-int64_t ImageTokens(const VlaModelConfig& config) {
+int64_t ImageTokenCount(const VlaModelConfig& config) {
+  if (!config.uses_images()) return 0;
   return 2 * (config.image_grid * config.image_grid + (config.keypoints > 0 ? 1 : 0));
 }
 
+int64_t ObjectTokenCount(const VlaModelConfig& config) { return config.uses_objects() ? config.max_objects : 0; }
+
 }  // namespace
 
-VlaNetImpl::VlaNetImpl(const VlaModelConfig& config, int64_t word_vocab, int proprio_dims,
-                       int64_t action_input_vocab, int64_t action_output_vocab)
+VlaNetImpl::VlaNetImpl(const VlaModelConfig& config, const VlaVocabularies& vocab, int proprio_dims)
     : k_config_(config),
-      k_prefix_slots_(ImageTokens(config) + 1 + config.max_words),
+      k_prefix_slots_(ImageTokenCount(config) + ObjectTokenCount(config) + 1 + config.max_words),
       k_action_width_(config.action_expert ? config.expert_width : config.width) {
   const int c = config.conv_channels, w = config.width;
   using torch::nn::Conv2dOptions;
-  k_conv1_ = register_module("conv1", torch::nn::Conv2d(Conv2dOptions(3, c, 4).stride(2).padding(1)));
-  k_conv2_ = register_module("conv2", torch::nn::Conv2d(Conv2dOptions(c, 2 * c, 3).stride(2).padding(1)));
-  k_conv3_ = register_module("conv3", torch::nn::Conv2d(Conv2dOptions(2 * c, w, 3).stride(2).padding(1)));
-  if (config.keypoints > 0) {
-    k_keypoint_maps_ = register_module("keypoint_maps", torch::nn::Conv2d(Conv2dOptions(w, config.keypoints, 1)));
-    k_keypoint_token_ = register_module("keypoint_token", torch::nn::Linear(2 * config.keypoints, w));
+  k_image_tokens_ = ImageTokenCount(config);
+  if (config.uses_images()) {
+    k_conv1_ = register_module("conv1", torch::nn::Conv2d(Conv2dOptions(3, c, 4).stride(2).padding(1)));
+    k_conv2_ = register_module("conv2", torch::nn::Conv2d(Conv2dOptions(c, 2 * c, 3).stride(2).padding(1)));
+    k_conv3_ = register_module("conv3", torch::nn::Conv2d(Conv2dOptions(2 * c, w, 3).stride(2).padding(1)));
+    if (config.keypoints > 0) {
+      k_keypoint_maps_ = register_module("keypoint_maps", torch::nn::Conv2d(Conv2dOptions(w, config.keypoints, 1)));
+      k_keypoint_token_ = register_module("keypoint_token", torch::nn::Linear(2 * config.keypoints, w));
+    }
+    k_image_pos_ = register_parameter("image_pos", torch::randn({k_image_tokens_, w}) * 0.02);
   }
-  k_image_tokens_ = ImageTokens(config);
-  k_image_pos_ = register_parameter("image_pos", torch::randn({k_image_tokens_, w}) * 0.02);
   k_proprio_pos_ = register_parameter("proprio_pos", torch::randn({1, w}) * 0.02);
   k_word_pos_ = register_parameter("word_pos", torch::randn({config.max_words, w}) * 0.02);
   k_proprio_ = register_module("proprio", torch::nn::Linear(proprio_dims, w));
-  k_words_ = register_module("words", torch::nn::Embedding(word_vocab, w));
-  k_action_tokens_ = register_module("action_tokens", torch::nn::Embedding(action_input_vocab, k_action_width_));
+  k_words_ = register_module("words", torch::nn::Embedding(vocab.words, w));
+  k_action_tokens_ = register_module("action_tokens", torch::nn::Embedding(vocab.action_input, k_action_width_));
+  if (config.uses_objects()) {
+    k_object_values_ = register_module("object_values", torch::nn::Linear(kObjectFeatures, w));
+    k_object_kinds_ = register_module("object_kinds", torch::nn::Embedding(vocab.object_kinds, w));
+    k_object_colours_ = register_module("object_colours", torch::nn::Embedding(vocab.object_colours, w));
+    k_object_pos_ = register_parameter("object_pos", torch::randn({1, w}) * 0.02);
+  }
   torch::NoGradGuard no_grad;
   k_words_->weight.normal_(0, 0.02);
   k_action_tokens_->weight.normal_(0, 0.02);
+  if (config.uses_objects()) {
+    k_object_kinds_->weight.normal_(0, 0.02);
+    k_object_colours_->weight.normal_(0, 0.02);
+  }
   for (int l = 0; l < config.layers; ++l) {
     k_backbone_.push_back(register_module("backbone" + std::to_string(l), StreamLayer(w, w)));
     if (config.action_expert) {
@@ -68,7 +84,7 @@ VlaNetImpl::VlaNetImpl(const VlaModelConfig& config, int64_t word_vocab, int pro
     }
   }
   k_out_norm_ = register_module("out_norm", torch::nn::LayerNorm(torch::nn::LayerNormOptions({k_action_width_})));
-  k_head_ = register_module("head", torch::nn::Linear(k_action_width_, action_output_vocab));
+  k_head_ = register_module("head", torch::nn::Linear(k_action_width_, vocab.action_output));
   if (config.object_slots > 0) {
     k_object_norm_ = register_module("object_norm", torch::nn::LayerNorm(torch::nn::LayerNormOptions({w})));
     k_object_head_ = register_module("object_head", torch::nn::Linear(k_image_tokens_ * w, 3 * config.object_slots));
@@ -99,8 +115,7 @@ torch::Tensor Mlp(StreamLayer& layer, const torch::Tensor& x) {
 
 }  // namespace
 
-PrefixCache VlaNetImpl::EncodePrefix(const torch::Tensor& images, const torch::Tensor& words,
-                                     const torch::Tensor& proprio, bool predict_objects) {
+torch::Tensor VlaNetImpl::ImageTokens(const torch::Tensor& images) {
   const int64_t batch = images.size(0), size = images.size(2), w = k_config_.width, g = k_config_.image_grid;
   auto x = images.to(torch::kFloat32).div(255.0).sub(0.5).permute({0, 1, 4, 2, 3}).reshape({batch * 2, 3, size, size});
   x = F::gelu(k_conv1_(x));
@@ -118,13 +133,30 @@ PrefixCache VlaNetImpl::EncodePrefix(const torch::Tensor& images, const torch::T
     const auto points = torch::cat({(weights * xs).sum({2, 3}), (weights * ys).sum({2, 3})}, 1);
     x = torch::cat({x, k_keypoint_token_(points).unsqueeze(1)}, 1);
   }
-  x = x.reshape({batch, k_image_tokens_, w}) + k_image_pos_;
-  const auto p = k_proprio_(proprio).unsqueeze(1) + k_proprio_pos_;
-  const auto t = k_words_(words) + k_word_pos_;
-  auto tokens = torch::cat({x, p, t}, 1);
+  return x.reshape({batch, k_image_tokens_, w}) + k_image_pos_;
+}
+
+PrefixCache VlaNetImpl::EncodePrefix(const PrefixInputs& in, bool predict_objects) {
+  const int64_t batch = in.batch();
+  std::vector<torch::Tensor> parts;
+  std::vector<torch::Tensor> real;
+  if (k_config_.uses_images()) {
+    parts.push_back(ImageTokens(in.images));
+    real.push_back(torch::ones({batch, k_image_tokens_}, torch::kBool));
+  }
+  if (k_config_.uses_objects()) {
+    parts.push_back(k_object_values_(in.objects) + k_object_kinds_(in.object_kinds) +
+                    k_object_colours_(in.object_colours) + k_object_pos_);
+    real.push_back(in.object_kinds.ne(NameVocab::kNone));
+  }
+  parts.push_back(k_proprio_(in.proprio).unsqueeze(1) + k_proprio_pos_);
+  real.push_back(torch::ones({batch, 1}, torch::kBool));
+  parts.push_back(k_words_(in.words) + k_word_pos_);
+  real.push_back(in.words.ne(0));
+  auto tokens = torch::cat(parts, 1);
 
   PrefixCache cache;
-  cache.real = torch::cat({torch::ones({batch, k_image_tokens_ + 1}, torch::kBool), words.ne(0)}, 1);
+  cache.real = torch::cat(real, 1);
   const auto mask = cache.real.view({batch, 1, 1, -1});
   for (auto& layer : k_backbone_) {
     const auto [q, k, v] = SplitHeads(layer->qkv(layer->norm1(tokens)), k_config_.heads);

@@ -1,7 +1,7 @@
 // The VLA network shared by FASTerVLA and the two baselines (LibTorch; include only from
 // policies/vla .cc files and tests). A bidirectional transformer encodes the prefix
-// (agent-view and wrist image tokens from a small CNN, one proprio token, the instruction's
-// words) once per observation and keeps its keys/values; the action tokens then attend to
+// (agent-view and wrist image tokens from a small CNN and/or one token per object on the
+// table, one proprio token, the instruction's words) once per observation and keeps its keys/values; the action tokens then attend to
 // that cache, to earlier action tokens and, within a block, to each other (block-causal).
 // With the action expert on, action tokens run through a separate, narrower set of weights
 // whose attention shares the backbone's head space (pi0-style); off, they use the backbone's.
@@ -42,6 +42,25 @@ struct ActionCache {
   int64_t length() const { return keys.empty() ? 0 : keys.front().size(2); }
 };
 
+// Vocabulary sizes the network's embeddings and output head are made for.
+struct VlaVocabularies {
+  int64_t words = 0;
+  int64_t object_kinds = 0, object_colours = 0;  // state modes (NameVocab sizes)
+  int64_t action_input = 0, action_output = 0;
+};
+
+// One batch of prefix inputs. Images in image modes, object tokens in state modes; the
+// tensors a mode does not use stay undefined.
+struct PrefixInputs {
+  torch::Tensor images;          // uint8 (batch x 2 x size x size x 3): agent view, wrist
+  torch::Tensor words;           // int64 (batch x max_words), 0 = padding
+  torch::Tensor proprio;         // float (batch x proprio dims), normalized
+  torch::Tensor objects;         // float (batch x max_objects x kObjectFeatures), normalized
+  torch::Tensor object_kinds;    // int64 (batch x max_objects), NameVocab ids, 0 = no object
+  torch::Tensor object_colours;  // int64 (batch x max_objects)
+  int64_t batch() const { return words.size(0); }
+};
+
 // allowed[i][j] = block[j] <= block[i]: a token sees earlier blocks and its own block.
 torch::Tensor BlockCausalMask(const torch::Tensor& blocks);
 
@@ -50,14 +69,10 @@ torch::Tensor PositionEncoding(const torch::Tensor& positions, int width);
 
 class VlaNetImpl final : public torch::nn::Module {
  public:
-  VlaNetImpl(const VlaModelConfig& config, int64_t word_vocab, int proprio_dims, int64_t action_input_vocab,
-             int64_t action_output_vocab);
+  VlaNetImpl(const VlaModelConfig& config, const VlaVocabularies& vocab, int proprio_dims);
 
-  // images: uint8 (batch x 2 x size x size x 3), agent view then wrist; words: int64
-  // (batch x max_words), 0 = padding; proprio: float (batch x proprio_dims), normalized.
   // predict_objects (training) also fills PrefixCache::objects when the model has the head.
-  PrefixCache EncodePrefix(const torch::Tensor& images, const torch::Tensor& words, const torch::Tensor& proprio,
-                           bool predict_objects = false);
+  PrefixCache EncodePrefix(const PrefixInputs& inputs, bool predict_objects = false);
 
   // Runs n new action tokens: ids (batch x n), positions (n) and block indices (n, not
   // below any cached token's). Appends their keys/values to `cache`; returns logits
@@ -69,6 +84,7 @@ class VlaNetImpl final : public torch::nn::Module {
   int64_t first_action_position() const { return k_prefix_slots_; }
 
  private:
+  torch::Tensor ImageTokens(const torch::Tensor& images);
   torch::Tensor Attend(const torch::Tensor& q, const torch::Tensor& k, const torch::Tensor& v,
                        const torch::Tensor& mask) const;
 
@@ -81,6 +97,9 @@ class VlaNetImpl final : public torch::nn::Module {
   int64_t k_image_tokens_;  // per sample: both cameras' grid cells and keypoint tokens
   torch::nn::Linear k_proprio_{nullptr};
   torch::nn::Embedding k_words_{nullptr}, k_action_tokens_{nullptr};
+  torch::nn::Linear k_object_values_{nullptr};
+  torch::nn::Embedding k_object_kinds_{nullptr}, k_object_colours_{nullptr};
+  torch::Tensor k_object_pos_;  // one learned embedding for every object token: the set has no order
   std::vector<StreamLayer> k_backbone_, k_expert_;
   torch::nn::LayerNorm k_out_norm_{nullptr}, k_object_norm_{nullptr};
   torch::nn::Linear k_head_{nullptr}, k_object_head_{nullptr};

@@ -45,7 +45,9 @@ std::unique_ptr<Policy> VlaPolicy::CreateBinningAr(const config::Subtree& params
 
 envs::ObservationOptions VlaPolicy::observation_options() const {
   envs::ObservationOptions options;
-  options.width = options.height = k_loaded_->bundle.manifest.model.image_size;
+  const VlaModelConfig& model = k_loaded_->bundle.manifest.model;
+  options.agentview = options.wrist = model.uses_images();  // the state track renders nothing
+  options.width = options.height = model.image_size;
   return options;
 }
 
@@ -66,8 +68,7 @@ ActionChunk VlaPolicy::DoAct(const envs::Observation& observation) {
   torch::NoGradGuard no_grad;
   ActionChunk chunk;
   auto start = Clock::now();
-  const ObservationTensors inputs = MakeObservationTensors(observation, manifest);
-  const PrefixCache prefix = bundle.net->EncodePrefix(inputs.images, inputs.words, inputs.proprio);
+  const PrefixCache prefix = bundle.net->EncodePrefix(MakeObservationTensors(observation, manifest));
   chunk.metrics.encode_s = Since(start);
 
   start = Clock::now();

@@ -25,15 +25,20 @@ namespace {
 using Clock = std::chrono::steady_clock;
 
 struct Batch {
-  torch::Tensor images, words, proprio, inputs, targets, objects, object_mask;
+  PrefixInputs prefix;
+  torch::Tensor inputs, targets, objects, object_mask;
 };
 
 Batch Gather(const VlaSamples& samples, const std::vector<int64_t>& picks) {
   const auto index = torch::tensor(picks, torch::kInt64);
+  auto pick = [&index](const torch::Tensor& t) { return t.defined() ? t.index_select(0, index) : torch::Tensor(); };
   Batch batch;
-  batch.images = samples.images.index_select(0, index);
-  batch.words = samples.words.index_select(0, index);
-  batch.proprio = samples.proprio.index_select(0, index);
+  batch.prefix.images = pick(samples.images);
+  batch.prefix.words = pick(samples.words);
+  batch.prefix.proprio = pick(samples.proprio);
+  batch.prefix.objects = pick(samples.object_states);
+  batch.prefix.object_kinds = pick(samples.object_kinds);
+  batch.prefix.object_colours = pick(samples.object_colours);
   batch.inputs = samples.inputs.index_select(0, index);
   batch.targets = samples.targets.index_select(0, index);
   if (samples.objects.defined()) {
@@ -79,7 +84,7 @@ struct Forward {
 };
 
 Forward Run(VlaNet& net, const Batch& batch, const torch::Tensor& positions, const torch::Tensor& blocks) {
-  const PrefixCache prefix = net->EncodePrefix(batch.images, batch.words, batch.proprio, /*predict_objects=*/true);
+  const PrefixCache prefix = net->EncodePrefix(batch.prefix, /*predict_objects=*/true);
   ActionCache cache;
   return {net->DecodeActions(prefix, cache, batch.inputs, positions, blocks), prefix.objects};
 }
@@ -226,7 +231,7 @@ VlaTrainReport TrainVla(const VlaTrainConfig& config, int64_t stop_at_step) {
                                        static_cast<uint64_t>(state.cursor) ^ 0x5348494654ull));
     prefetch = std::async(std::launch::async, [&data, picks = next_picks(), shift = config.image_shift, shift_rng] {
       Batch batch = Gather(data.train, picks);
-      if (shift > 0) batch.images = ShiftImages(batch.images, shift, shift_rng);
+      if (shift > 0 && batch.prefix.images.defined()) batch.prefix.images = ShiftImages(batch.prefix.images, shift, shift_rng);
       return batch;
     });
   };
@@ -302,6 +307,8 @@ VlaTrainReport TrainVla(const VlaTrainConfig& config, int64_t stop_at_step) {
                             {"train_demos", data.train_demos},
                             {"val_demos", data.val_demos},
                             {"dropped_samples", data.dropped},
+                            {"wall_seconds", report.seconds},
+                            {"resumed_from_step", report.resumed_from_step},
                             {"final_loss", report.final_loss},
                             {"val_token_accuracy", report.val_token_accuracy},
                             {"val_l1", report.val_l1},

@@ -12,6 +12,7 @@
 #include <nlohmann/json.hpp>
 
 #include "core/data/hdf5_actions.h"
+#include "core/data/hdf5_demo_frames.h"
 #include "core/error.h"
 #include "core/json_file.h"
 #include "tests/support/scratch_dir.h"
@@ -209,6 +210,27 @@ TEST(CollectDemosTest, WorkerCountDoesNotChangeTheDemosAndARerunResumes) {
     }
   }
   EXPECT_NEAR(positions[2], 0.82, 0.05) << "the first object rests on the table (top at z = 0.8)";
+
+  // obs/object_states: what the state track observes, ObserveObjects of each recorded state;
+  // collected without cameras, the demos hold no frames (the state track's fast path).
+  const auto frames = data::ReadHdf5DemoFrames(file);
+  ASSERT_EQ(frames.size(), 2u);
+  const data::DemoFrames& demo = frames[0];
+  EXPECT_EQ(demo.image_height, 0);
+  EXPECT_TRUE(demo.agentview.empty());
+  ASSERT_EQ(demo.objects, objects);
+  ASSERT_EQ(demo.object_values, kObjectStateValues);
+  EXPECT_THAT(demo.object_kinds, ElementsAre("block", "block", "bowl", "plate"));
+  EXPECT_THAT(demo.object_colours, ElementsAre("blue", "red", "green", "white"));
+  for (size_t t = 0; t < steps; t += steps - 1) {
+    const auto observed = ObserveObjects(*spec, states.data() + t * static_cast<size_t>(state_dim));
+    const float* row = demo.object_states.data() + t * static_cast<size_t>(objects * kObjectStateValues);
+    for (size_t i = 0; i < observed.size(); ++i, row += kObjectStateValues) {
+      for (int k = 0; k < 3; ++k) EXPECT_FLOAT_EQ(row[k], static_cast<float>(observed[i].pos[k]));
+      for (int k = 0; k < 4; ++k) EXPECT_FLOAT_EQ(row[3 + k], static_cast<float>(observed[i].quat[k]));
+      EXPECT_FLOAT_EQ(row[7], static_cast<float>(observed[i].joint));
+    }
+  }
 }
 
 }  // namespace

@@ -28,16 +28,16 @@ VlaModelConfig TinyModel(bool expert) {
   return testing::TinyTrainConfig(expert ? "fastervla" : "binning_ar", "unused", "unused").model;
 }
 
-struct Inputs {
-  torch::Tensor images, words, proprio;
-};
-
-Inputs RandomInputs(int64_t batch) {
+PrefixInputs RandomInputs(int64_t batch) {
   torch::manual_seed(11);
-  return {torch::randint(0, 256, {batch, 2, testing::kImageSize, testing::kImageSize, 3}).to(torch::kUInt8),
-          torch::tensor({{2, 3, 4, 0, 0, 0, 0, 0}, {5, 1, 0, 0, 0, 0, 0, 0}}, torch::kInt64).narrow(0, 0, batch),
-          torch::randn({batch, 8})};
+  PrefixInputs in;
+  in.images = torch::randint(0, 256, {batch, 2, testing::kImageSize, testing::kImageSize, 3}).to(torch::kUInt8);
+  in.words = torch::tensor({{2, 3, 4, 0, 0, 0, 0, 0}, {5, 1, 0, 0, 0, 0, 0, 0}}, torch::kInt64).narrow(0, 0, batch);
+  in.proprio = torch::randn({batch, 8});
+  return in;
 }
+
+constexpr VlaVocabularies kTinyVocab{10, 0, 0, 40, 39};
 
 TEST(BlockCausalMaskTest, ATokenSeesEarlierBlocksAndItsOwnBlockOnly) {
   const auto mask = BlockCausalMask(torch::arange(9, torch::kInt64).div(3, "floor"));
@@ -52,11 +52,10 @@ class KvCacheTest : public ::testing::TestWithParam<bool> {};
 
 TEST_P(KvCacheTest, DecodingBlockByBlockEqualsOneFullPass) {
   torch::manual_seed(5);
-  VlaNet net(TinyModel(GetParam()), 10, 8, 40, 39);
+  VlaNet net(TinyModel(GetParam()), kTinyVocab, 8);
   net->eval();
   torch::NoGradGuard no_grad;
-  const Inputs in = RandomInputs(2);
-  const auto prefix = net->EncodePrefix(in.images, in.words, in.proprio);
+  const auto prefix = net->EncodePrefix(RandomInputs(2));
   const auto ids = torch::randint(0, 40, {2, 9}, torch::kInt64);
   const auto positions = torch::arange(9, torch::kInt64) * 2 + net->first_action_position() + 2;
   const auto blocks = torch::arange(9, torch::kInt64).div(3, "floor");
@@ -75,11 +74,10 @@ TEST_P(KvCacheTest, DecodingBlockByBlockEqualsOneFullPass) {
 
 TEST_P(KvCacheTest, LaterBlocksDoNotReachEarlierOutputsButABlockSeesItself) {
   torch::manual_seed(6);
-  VlaNet net(TinyModel(GetParam()), 10, 8, 40, 39);
+  VlaNet net(TinyModel(GetParam()), kTinyVocab, 8);
   net->eval();
   torch::NoGradGuard no_grad;
-  const Inputs in = RandomInputs(1);
-  const auto prefix = net->EncodePrefix(in.images, in.words, in.proprio);
+  const auto prefix = net->EncodePrefix(RandomInputs(1));
   const auto positions = torch::arange(6, torch::kInt64) + net->first_action_position() + 1;
   const auto blocks = torch::arange(6, torch::kInt64).div(3, "floor");
   auto ids = torch::tensor({{1, 2, 3, 4, 5, 6}}, torch::kInt64);
@@ -228,7 +226,7 @@ TEST(VlaCheckpointTest, WrongKindVersionOrTokenizerIsAClearError) {
 TEST(VlaTrainingTest, TheObjectPositionLossTeachesTheHeadWhereTheObjectIs) {
   const fs::path dir = fb::testing::FreshDir("vla_object_loss");
   torch::set_num_threads(1);
-  auto config = testing::TinyTrainConfig("binning_ar", testing::WriteTinyDemos(dir / "demos", 8), dir / "run");
+  auto config = testing::TinyTrainConfig("binning_ar", testing::WriteTinyDemos(dir / "demos", {.demos = 8}), dir / "run");
   config.val_fraction = 0.25;  // 2 held-out demos; their rows of the square occur in training too
   config.steps = 400;
   config.model.object_slots = 1;
@@ -246,7 +244,7 @@ TEST(VlaTrainingTest, TheObjectPositionLossTeachesTheHeadWhereTheObjectIs) {
 
 TEST(VlaTrainingTest, TheObjectLossNeedsSlotsAndDemosWithObjectPositions) {
   const fs::path dir = fb::testing::FreshDir("vla_object_loss_bad");
-  auto config = testing::TinyTrainConfig("binning_ar", testing::WriteTinyDemos(dir / "demos", 4, 12, false), dir / "run");
+  auto config = testing::TinyTrainConfig("binning_ar", testing::WriteTinyDemos(dir / "demos", {.object_positions = false}), dir / "run");
   config.object_loss_weight = 1.0;
   try {
     config.Validate();

@@ -5,18 +5,20 @@
 
 #include "core/config/document.h"
 #include "core/data/hdf5_demo_writer.h"
+#include "envs/object_state.h"
 
 namespace fb::policies::testing {
 namespace fs = std::filesystem;
 
-fs::path WriteTinyDemos(const fs::path& dir, int demos, int steps, bool object_positions) {
+fs::path WriteTinyDemos(const fs::path& dir, const TinyDemoOptions& options) {
+  const int demos = options.demos, steps = options.steps;
   fs::create_directories(dir);
   const fs::path path = dir / "tiny_demo.hdf5";
   data::Hdf5DemoWriter writer(path);
   writer.SetActionLabels("panda", "delta_eef");
   const int64_t frame = kImageSize * kImageSize * 3;
   for (int n = 0; n < demos; ++n) {
-    std::vector<float> actions, pos, ori, gripper, object;
+    std::vector<float> actions, pos, ori, gripper, object, states;
     std::vector<uint8_t> agent(static_cast<size_t>(steps * frame)), wrist(static_cast<size_t>(steps * frame));
     for (int t = 0; t < steps; ++t) {
       for (int d = 0; d < 7; ++d) {
@@ -28,6 +30,10 @@ fs::path WriteTinyDemos(const fs::path& dir, int demos, int steps, bool object_p
       gripper.insert(gripper.end(), {0.04f, 0.04f});
       object.insert(object.end(), {kObjectCell * static_cast<float>(n % 4), kObjectCell * static_cast<float>((t / 3) % 4),
                                    0.8f});
+      // Sorted by kind: the block (the square), then the plate; identity orientation, no joint.
+      states.insert(states.end(), object.end() - 3, object.end());
+      states.insert(states.end(), {1, 0, 0, 0, 0});
+      states.insert(states.end(), {0.1f, 0.15f, 0.8f, 1, 0, 0, 0, 0});
       for (int64_t i = 0; i < frame; ++i) {  // a bright square whose place encodes the demo
         const int64_t pixel = i / 3, row = pixel / kImageSize, column = pixel % kImageSize;
         const bool lit = row / 4 == n % 4 && column / 4 == (t / 3) % 4;
@@ -37,12 +43,24 @@ fs::path WriteTinyDemos(const fs::path& dir, int demos, int steps, bool object_p
     }
     const std::string group = writer.WriteDemoActions(n, steps, 7, actions);
     writer.SetAttribute(group, "instruction", n % 2 == 0 ? "put the red block on the plate" : "put the blue block in the bowl");
-    writer.WriteImageDataset(group + "/obs/agentview_rgb", steps, kImageSize, kImageSize, agent);
-    writer.WriteImageDataset(group + "/obs/eye_in_hand_rgb", steps, kImageSize, kImageSize, wrist);
+    if (options.images) {
+      writer.WriteImageDataset(group + "/obs/agentview_rgb", steps, kImageSize, kImageSize, agent);
+      writer.WriteImageDataset(group + "/obs/eye_in_hand_rgb", steps, kImageSize, kImageSize, wrist);
+    }
     writer.WriteFloatDataset(group + "/obs/ee_pos", std::vector<int64_t>{steps, 3}, std::span<const float>(pos));
     writer.WriteFloatDataset(group + "/obs/ee_ori", std::vector<int64_t>{steps, 3}, std::span<const float>(ori));
     writer.WriteFloatDataset(group + "/obs/gripper_states", std::vector<int64_t>{steps, 2}, std::span<const float>(gripper));
-    if (object_positions) writer.WriteFloatDataset(group + "/obs/object_pos", std::vector<int64_t>{steps, 3}, std::span<const float>(object));
+    if (options.object_positions) {
+      writer.WriteFloatDataset(group + "/obs/object_pos", std::vector<int64_t>{steps, 3}, std::span<const float>(object));
+    }
+    if (options.object_states) {
+      const std::string path = group + "/obs/object_states";
+      writer.WriteFloatDataset(path, std::vector<int64_t>{steps, 2, envs::kObjectStateValues},
+                               std::span<const float>(states));
+      writer.SetAttribute(path, "objects", R"(["red_block", "plate"])");
+      writer.SetAttribute(path, "kinds", R"(["block", "plate"])");
+      writer.SetAttribute(path, "colours", R"(["red", "white"])");
+    }
   }
   writer.Commit();
   return path;
