@@ -1,5 +1,6 @@
-// `fasterbench splits generate [--suite S]`: regenerates the committed initial-state files
-// assets/init_states/<suite>/<task>/<split>.json for every task and split of the suite(s).
+// `fasterbench splits generate [--suite S] [--split P]`: regenerates the committed initial-state
+// files assets/init_states/<suite>/<task>/<split>.json for every task and split (or split P) of
+// the suite(s).
 // Deterministic: running it twice writes identical files. Not run by CI; run it after
 // changing a task's objects, min_separation or settle_steps, or a split definition.
 #include <map>
@@ -22,34 +23,53 @@ namespace {
 
 struct SplitsOptions {
   std::string suite;  // empty = every suite
+  std::string split;  // empty = every split
 };
+
+// The states of `split` for spec's task: generated when `regenerate`, else the committed file
+// (read only for the disjointness check, never rewritten).
+envs::InitStates StatesOf(const envs::EnvSpec& spec, const envs::SplitConfig& split, bool regenerate) {
+  if (regenerate) return envs::GenerateInitStates(spec, split);
+  envs::InitStates committed = envs::LoadInitStates(envs::InitStatePath(spec.suite(), spec.task().name, split.name));
+  envs::CheckInitStatesMatch(committed, spec.task(), split);
+  return committed;
+}
 
 int RunGenerate(const SplitsOptions& o) {
   std::vector<std::string> suites = o.suite.empty() ? envs::BuiltinSuites() : std::vector<std::string>{o.suite};
+  if (!o.split.empty()) envs::LoadSplit(o.split);  // an unknown split fails before any work
   for (const auto& suite_name : suites) {
     const envs::SuiteConfig suite = envs::LoadSuite(suite_name);
     for (const auto& task : suite.tasks) {
       // States are object poses; they settle in the suite's first embodiment's scene.
       const auto spec = envs::EnvSpec::Create(suite.name, task, suite.embodiments.front());
-      std::map<std::string, std::set<std::vector<double>>> pools;
+      std::map<std::string, envs::InitStates> states;
       for (const auto& split_name : envs::BuiltinSplits()) {
         const envs::SplitConfig split = envs::LoadSplit(split_name);
         if (split.instructions == "heldout_instructions" && spec->task().heldout_instructions.empty()) {
           throw InputError(fmt::format("task '{}' has no heldout_instructions for split '{}'", task, split_name));
         }
-        const envs::InitStates states = envs::GenerateInitStates(*spec, split);
-        pools[split_name].insert(states.states.begin(), states.states.end());
-        const auto path = envs::WriteInitStates(states);
-        fmt::print("{}: {} states\n", path.string(), states.states.size());
+        states[split_name] = StatesOf(*spec, split, o.split.empty() || o.split == split_name);
       }
-      // The demonstration pool must not repeat any evaluation state.
-      for (const auto& [name, pool] : pools) {
+      // The demonstration pool must not repeat any evaluation layout of the task's objects
+      // (distractors aside); checked before anything is written.
+      const auto layout = [&spec](const std::vector<double>& state) {
+        return std::vector<double>(state.begin(), state.begin() + 7 * spec->num_objects());
+      };
+      std::set<std::vector<double>> train;
+      for (const auto& state : states["train"].states) train.insert(layout(state));
+      for (const auto& [name, split_states] : states) {
         if (name == "train") continue;
-        for (const auto& state : pools["train"]) {
-          if (pool.count(state)) {
+        for (const auto& state : split_states.states) {
+          if (train.count(layout(state))) {
             throw std::runtime_error(fmt::format("task '{}': a train state also appears in split '{}'", task, name));
           }
         }
+      }
+      for (const auto& [name, split_states] : states) {
+        if (!o.split.empty() && name != o.split) continue;
+        const auto path = envs::WriteInitStates(split_states);
+        fmt::print("{}: {} states\n", path.string(), split_states.states.size());
       }
     }
   }
@@ -65,6 +85,9 @@ void RegisterSplitsCommand(CLI::App& app, Dispatch& dispatch) {
   auto* generate = command->add_subcommand(
       "generate", "Regenerate assets/init_states/<suite>/<task>/<split>.json (deterministic; commit the result)");
   generate->add_option("--suite", options->suite, "Only this suite (default: every suite)");
+  generate->add_option("--split", options->split,
+                       "Only this split; the others' committed files are read for the train disjointness check, "
+                       "not rewritten (default: every split)");
   generate->callback([&dispatch, options] { dispatch.run = [options] { return RunGenerate(*options); }; });
 }
 

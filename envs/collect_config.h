@@ -21,6 +21,7 @@ struct CollectConfig {
   std::vector<std::string> cameras;      // agentview | eye_in_hand
   std::string renderer = "osmesa";       // osmesa | egl
   double action_noise = 0.0;             // DART: std of noise on the executed motion actions
+  int chunk_horizon = 20;                // H of the recorded clean-expert action chunks
   std::string out;
   int workers = 1;
   template <class V>
@@ -36,6 +37,7 @@ struct CollectConfig {
     v("cameras", cameras);
     v("renderer", renderer, config::OneOf{"osmesa", "egl"});
     v("action_noise", action_noise, config::Range{0.0, 1.0});
+    v("chunk_horizon", chunk_horizon, config::Range{1, 200});
     v("out", out, config::NonEmpty{});
     v("workers", workers, config::Range{1, 256});
   }

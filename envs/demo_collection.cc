@@ -23,6 +23,7 @@
 #include "core/progress.h"
 #include "core/split_mix64.h"
 #include "core/worker_pool.h"
+#include "envs/expert_chunk.h"
 #include "envs/splits.h"
 
 namespace fb::envs {
@@ -31,13 +32,14 @@ namespace {
 namespace fs = std::filesystem;
 
 // Bumped when what a part holds changes, so old parts are never mixed with new ones.
-constexpr int kPartSettingsVersion = 1;
+constexpr int kPartSettingsVersion = 2;  // 2: clean action chunks (chunk_horizon), executed actions
 
 // Everything an episode's recorded bytes depend on besides its EpisodeId.
 std::string SettingsHash(const CollectConfig& c) {
-  return config::HashText(fmt::format("v{}\nsuite {}\nsplit {}\nseed {}\nimage_size {}\ncameras {}\nrenderer {}\naction_noise {}\n",
+  return config::HashText(fmt::format("v{}\nsuite {}\nsplit {}\nseed {}\nimage_size {}\ncameras {}\nrenderer {}\naction_noise {}\n"
+                                      "chunk_horizon {}\n",
                                       kPartSettingsVersion, c.suite, c.split, c.seed, c.image_size,
-                                      fmt::join(c.cameras, ","), c.renderer, c.action_noise));
+                                      fmt::join(c.cameras, ","), c.renderer, c.action_noise, c.chunk_horizon));
 }
 
 bool Has(const std::vector<std::string>& values, const std::string& value) {
@@ -55,6 +57,22 @@ std::vector<double> Perturbed(std::vector<double> action, double std, SplitMix64
     action[i] = std::clamp(action[i] + std * radius * std::cos(kTwoPi * rng.Uniform(0.0, 1.0)), -1.0, 1.0);
   }
   return action;
+}
+
+// Without noise the clean rollout from step t is the episode itself: its chunk is actions
+// t..t+H-1, the last action repeated past the end (tested against AppendExpertChunk).
+std::vector<float> ChunksOfActions(const std::vector<float>& actions, int action_dim, int horizon) {
+  const auto dims = static_cast<size_t>(action_dim);
+  const size_t steps = dims > 0 ? actions.size() / dims : 0;
+  std::vector<float> out;
+  out.reserve(steps * static_cast<size_t>(horizon) * dims);
+  for (size_t t = 0; t < steps; ++t) {
+    for (size_t k = 0; k < static_cast<size_t>(horizon); ++k) {
+      const auto row = actions.begin() + static_cast<ptrdiff_t>(std::min(t + k, steps - 1) * dims);
+      out.insert(out.end(), row, row + static_cast<ptrdiff_t>(dims));
+    }
+  }
+  return out;
 }
 
 std::string ReadBytes(const fs::path& path) {
@@ -120,7 +138,11 @@ std::string EnvArgs(const EnvSpec& spec, const CollectConfig& c, const std::vect
        "before each action; the dataset's attributes objects, kinds and colours (JSON lists) name them"},
       {"objects", ObjectNames(spec)},
       {"seed", c.seed},
-      {"action_noise", c.action_noise}};
+      {"action_noise", c.action_noise},
+      {"chunk_horizon", c.chunk_horizon},
+      {"action_chunks",
+       "action_chunks (T x chunk_horizon x action_dim) float32: at each step the noise-free expert's next "
+       "chunk_horizon actions from that state (its last action repeated once its rollout ends)"}};
   return nlohmann::json{{"type", "fasterbench"}, {"env_name", spec.task().name}, {"env_kwargs", kwargs}}.dump();
 }
 
@@ -182,6 +204,12 @@ void WriteDemo(data::Hdf5DemoWriter& writer, int64_t index, const DemoEpisode& d
   writer.WriteFloatDataset(group + "/states", std::vector<int64_t>{steps, d.state_dim}, std::span<const double>(d.states));
   writer.WriteFloatDataset(group + "/rewards", std::vector<int64_t>{steps}, d.rewards);
   writer.WriteFloatDataset(group + "/dones", std::vector<int64_t>{steps}, d.dones);
+  writer.WriteFloatDataset(group + "/action_chunks", std::vector<int64_t>{steps, d.chunk_horizon, d.action_dim},
+                           d.action_chunks);
+  if (!d.executed_actions.empty()) {
+    writer.WriteFloatDataset(group + "/executed_actions", std::vector<int64_t>{steps, d.action_dim},
+                             std::span<const double>(d.executed_actions));
+  }
   const std::string obs = group + "/obs/";
   writer.WriteFloatDataset(obs + "joint_states", std::vector<int64_t>{steps, d.joint_dim}, d.joint_states);
   writer.WriteFloatDataset(obs + "gripper_states", std::vector<int64_t>{steps, d.gripper_dim}, d.gripper_states);
@@ -317,6 +345,9 @@ DemoEpisode RecordExpertDemo(const EnvSpec& spec, const ScriptedExpert& expert, 
     }
   }
   demo.images.resize(demo.image_names.size());
+  demo.chunk_horizon = options.chunk_horizon;
+  const bool noisy = options.action_noise > 0;
+  EpisodeState rollout;  // the clean expert's copy of the episode, for the chunks of a noisy one
 
   SplitMix64 noise(MixSeed(Fnv1a64("action_noise/" + id.ToString())));
   StepResult result{state.success_now, state.success_once, state.done, state.failure, state.step};
@@ -346,13 +377,21 @@ DemoEpisode RecordExpertDemo(const EnvSpec& spec, const ScriptedExpert& expert, 
       demo.images[stream].insert(demo.images[stream].end(), wrist.pixels.begin(), wrist.pixels.end());
       ++stream;
     }
+    if (noisy) AppendExpertChunk(spec, expert, state, memory, options.chunk_horizon, rollout, demo.action_chunks);
     const std::vector<double> action = expert.Act(spec, state, memory);
     demo.actions.insert(demo.actions.end(), action.begin(), action.end());
-    result = Step(spec, options.action_noise > 0 ? Perturbed(action, options.action_noise, noise) : action, state);
+    if (noisy) {
+      const std::vector<double> executed = Perturbed(action, options.action_noise, noise);
+      demo.executed_actions.insert(demo.executed_actions.end(), executed.begin(), executed.end());
+      result = Step(spec, executed, state);
+    } else {
+      result = Step(spec, action, state);
+    }
     demo.rewards.push_back(result.success_now ? 1.0f : 0.0f);
     demo.dones.push_back(result.done ? 1.0f : 0.0f);
     ++demo.steps;
   }
+  if (!noisy) demo.action_chunks = ChunksOfActions(demo.actions, demo.action_dim, options.chunk_horizon);
   demo.joint_dim = demo.steps > 0 ? static_cast<int>(demo.joint_states.size()) / demo.steps : 0;
   demo.gripper_dim = demo.steps > 0 ? static_cast<int>(demo.gripper_states.size()) / demo.steps : 0;
   demo.success = result.success_once;
@@ -430,7 +469,7 @@ CollectStats CollectDemos(const CollectConfig& c) {
 
   const bool render = !c.cameras.empty();
   const DemoRecordOptions record{c.image_size, Has(c.cameras, "agentview"), Has(c.cameras, "eye_in_hand"),
-                                 c.action_noise};
+                                 c.action_noise, c.chunk_horizon};
   const RenderBackend backend = ParseRenderBackend(c.renderer);
   if (stats.resumed > 0) spdlog::info("resuming: {} of {} episodes already finished", stats.resumed, stats.planned);
   const auto start = std::chrono::steady_clock::now();

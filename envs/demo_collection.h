@@ -40,10 +40,16 @@ struct DemoRecordOptions {
   // this std (action units), drawn from a stream seeded by the episode identity; the recorded
   // action stays the expert's, so the demos teach recovery from the states the noise reaches.
   double action_noise = 0.0;
+  // H of the recorded action chunks: at each step the noise-free expert's next H actions from
+  // that exact state (AppendExpertChunk), so chunk labels never hold reactions to later noise.
+  int chunk_horizon = 20;
 };
 
 // Runs the expert on episode `id` from Reset to done, recording every step; images only
-// when `renderer` is non-null. Throws like Reset and Observe.
+// when `renderer` is non-null. With action_noise > 0 each step's chunk comes from a clean
+// rollout of a copy of the episode; without noise that rollout is the episode itself, so the
+// chunk at t is actions t..t+H-1, the last action repeated past the end (AppendExpertChunk's
+// rule), with no extra simulation. Throws like Reset and Observe.
 DemoEpisode RecordExpertDemo(const EnvSpec& spec, const ScriptedExpert& expert, const EpisodeId& id,
                              const DemoRecordOptions& options, Renderer* renderer, EpisodeState& state);
 

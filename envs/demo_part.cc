@@ -12,7 +12,7 @@ namespace fb::envs {
 namespace {
 
 constexpr std::string_view kMagic = "fasterbench-demo-part";
-constexpr int kVersion = 1;
+constexpr int kVersion = 2;  // 2: chunk_horizon, action_chunks, executed_actions
 
 template <class T>
 void Append(std::string& out, const std::vector<T>& values) {
@@ -51,6 +51,8 @@ std::string EncodeDemoPart(const DemoEpisode& demo) {
                                  {"gripper_dim", demo.gripper_dim},
                                  {"arms", demo.arms},
                                  {"image_size", demo.image_size},
+                                 {"chunk_horizon", demo.chunk_horizon},
+                                 {"executed_actions", !demo.executed_actions.empty()},
                                  {"image_names", demo.image_names}};
   std::string out = header.dump() + "\n";
   Append(out, demo.actions);
@@ -61,6 +63,8 @@ std::string EncodeDemoPart(const DemoEpisode& demo) {
   Append(out, demo.ee_ori);
   Append(out, demo.rewards);
   Append(out, demo.dones);
+  Append(out, demo.action_chunks);
+  Append(out, demo.executed_actions);
   for (const auto& image : demo.images) Append(out, image);
   return out;
 }
@@ -73,6 +77,7 @@ DemoEpisode DecodeDemoPart(std::string_view bytes, const std::string& source) {
     throw InputError(fmt::format("demo part '{}' is not a version {} {} file", source, kVersion, kMagic));
   }
   DemoEpisode demo;
+  bool executed = false;
   try {
     demo.id.suite = header.at("suite");
     demo.id.task = header.at("task");
@@ -91,6 +96,8 @@ DemoEpisode DecodeDemoPart(std::string_view bytes, const std::string& source) {
     demo.gripper_dim = header.at("gripper_dim");
     demo.arms = header.at("arms");
     demo.image_size = header.at("image_size");
+    demo.chunk_horizon = header.at("chunk_horizon");
+    executed = header.at("executed_actions");
     demo.image_names = header.at("image_names").get<std::vector<std::string>>();
   } catch (const nlohmann::json::exception& e) {
     throw InputError(fmt::format("demo part '{}': bad header: {}", source, e.what()));
@@ -106,6 +113,9 @@ DemoEpisode DecodeDemoPart(std::string_view bytes, const std::string& source) {
   Take(bytes, cursor, steps * arms * 3, demo.ee_ori, source);
   Take(bytes, cursor, steps, demo.rewards, source);
   Take(bytes, cursor, steps, demo.dones, source);
+  const auto actions = steps * static_cast<size_t>(demo.action_dim);
+  Take(bytes, cursor, actions * static_cast<size_t>(demo.chunk_horizon), demo.action_chunks, source);
+  Take(bytes, cursor, executed ? actions : 0, demo.executed_actions, source);
   const size_t frame = static_cast<size_t>(demo.image_size) * static_cast<size_t>(demo.image_size) * 3;
   demo.images.resize(demo.image_names.size());
   for (auto& image : demo.images) Take(bytes, cursor, steps * frame, image, source);

@@ -35,6 +35,11 @@ struct DemoEpisode {
   std::vector<float> ee_ori;          // (steps x arms x 3) world axis-angle, rad
   std::vector<float> rewards;         // (steps) 1 where the task predicate holds after the step
   std::vector<float> dones;           // (steps) 1 at the last step
+  int chunk_horizon = 0;              // H of action_chunks
+  std::vector<float> action_chunks;   // (steps x chunk_horizon x action_dim) clean expert chunks
+  // (steps x action_dim) the actions stepped (expert's plus noise) when collected with action
+  // noise, else empty (they are `actions`); Reset + Step of these reproduces `states` exactly.
+  std::vector<double> executed_actions;
   std::vector<std::string> image_names;       // e.g. "agentview_rgb", "eye_in_hand_rgb"
   std::vector<std::vector<uint8_t>> images;   // (image_names) x (steps x size x size x 3), rows top-first
 };

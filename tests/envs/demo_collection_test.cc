@@ -15,6 +15,7 @@
 #include "core/data/hdf5_demo_frames.h"
 #include "core/error.h"
 #include "core/json_file.h"
+#include "envs/expert_chunk.h"
 #include "tests/support/scratch_dir.h"
 
 namespace fb::envs {
@@ -75,10 +76,18 @@ TEST(DemoPartTest, RoundTripsAndRejectsTruncatedBytes) {
   demo.ee_ori = {6, 5, 4, 3, 2, 1};
   demo.rewards = {0, 1};
   demo.dones = {0, 1};
+  demo.chunk_horizon = 3;
+  demo.action_chunks = {1, 2, 3, 4, 5, 6};
+  demo.executed_actions = {0.5 + 1e-12, -0.25};
   demo.image_names = {"agentview_rgb"};
   demo.images = {{1, 2, 3, 4, 5, 6}};
   const std::string bytes = EncodeDemoPart(demo);
   const DemoEpisode back = DecodeDemoPart(bytes, "p");
+  EXPECT_EQ(back.chunk_horizon, 3);
+  EXPECT_EQ(back.action_chunks, demo.action_chunks);
+  EXPECT_EQ(back.executed_actions, demo.executed_actions);  // float64: a replay is exact
+  demo.executed_actions.clear();  // collected without noise
+  EXPECT_TRUE(DecodeDemoPart(EncodeDemoPart(demo), "p").executed_actions.empty());
   EXPECT_EQ(back.id.ToString(), demo.id.ToString());
   EXPECT_EQ(back.instruction, demo.instruction);
   EXPECT_EQ(back.states, demo.states);
@@ -134,6 +143,107 @@ TEST(RecordExpertDemoTest, StepsHaveConsistentShapesAndEndInSuccess) {
   EXPECT_EQ(demo.instruction, state.instruction);
 }
 
+// The chunk recorded at step t (steps x H x dims).
+std::vector<float> ChunkAt(const DemoEpisode& demo, int t) {
+  const auto size = static_cast<ptrdiff_t>(demo.chunk_horizon * demo.action_dim);
+  const auto begin = demo.action_chunks.begin() + t * size;
+  return {begin, begin + size};
+}
+
+// Steps checked against a clean rollout: every 7th, and the last H (the padding past the end).
+bool Checked(int t, const DemoEpisode& demo) { return t % 7 == 0 || t >= demo.steps - demo.chunk_horizon; }
+
+// Without noise the clean rollout from step t is the episode itself: AppendExpertChunk, run
+// from the replayed state, equals the recorded chunk, which is the next H recorded actions
+// with the last one repeated past the end.
+TEST(RecordExpertDemoTest, WithoutNoiseChunksAreTheNextRecordedActions) {
+  const auto spec = EnvSpec::Create("spatial", kTask, "panda");
+  const ScriptedExpert expert(*spec);
+  EpisodeState state, scratch;
+  const EpisodeId id{"spatial", kTask, "train", "panda", 2, 2};
+  DemoRecordOptions options{16, false, false, 0.0, 8};
+  const DemoEpisode demo = RecordExpertDemo(*spec, expert, id, options, nullptr, state);
+  ASSERT_TRUE(demo.success) << demo.failure;
+  ASSERT_EQ(demo.action_chunks.size(), static_cast<size_t>(demo.steps * 8 * 7));
+  EXPECT_TRUE(demo.executed_actions.empty());
+  for (int t = 0; t < demo.steps; ++t) {
+    const std::vector<float> chunk = ChunkAt(demo, t);
+    for (int k = 0; k < 8; ++k) {
+      const int step = std::min(t + k, demo.steps - 1);
+      for (int j = 0; j < 7; ++j) ASSERT_EQ(chunk[static_cast<size_t>(k * 7 + j)], demo.actions[static_cast<size_t>(step * 7 + j)]) << t << " " << k;
+    }
+  }
+  Reset(*spec, id, state);
+  ExpertState memory;
+  expert.Reset(*spec, state, memory);
+  int compared = 0;
+  for (int t = 0; t < demo.steps; ++t) {
+    if (Checked(t, demo)) {
+      std::vector<float> rolled;
+      AppendExpertChunk(*spec, expert, state, memory, 8, scratch, rolled);
+      ASSERT_EQ(rolled, ChunkAt(demo, t)) << "step " << t;
+      ++compared;
+    }
+    Step(*spec, expert.Act(*spec, state, memory), state);
+  }
+  EXPECT_TRUE(state.done);
+  EXPECT_GT(compared, 10);
+}
+
+// With noise, replaying the executed actions reproduces the recorded states bit for bit, the
+// expert's memory following along; at each checked step a fresh clean rollout from that exact
+// state gives the recorded chunk. The chunks are not the next recorded actions (those react
+// to noise injected later), which is what the old labels were.
+TEST(RecordExpertDemoTest, NoisyChunksAreTheCleanExpertsFromTheRecordedState) {
+  const auto spec = EnvSpec::Create("spatial", kTask, "panda");
+  const ScriptedExpert expert(*spec);
+  EpisodeState state, scratch;
+  const EpisodeId id{"spatial", kTask, "train", "panda", 0, 0};
+  const DemoRecordOptions options{16, false, false, 0.2, 10};
+  const DemoEpisode demo = RecordExpertDemo(*spec, expert, id, options, nullptr, state);
+  ASSERT_TRUE(demo.success) << demo.failure;
+  const auto dims = static_cast<size_t>(demo.action_dim), width = static_cast<size_t>(demo.state_dim);
+  ASSERT_EQ(demo.executed_actions.size(), static_cast<size_t>(demo.steps) * dims);
+  ASSERT_EQ(demo.action_chunks.size(), static_cast<size_t>(demo.steps) * 10 * dims);
+
+  Reset(*spec, id, state);
+  ExpertState memory;
+  expert.Reset(*spec, state, memory);
+  int compared = 0, differs_from_future = 0;
+  for (int t = 0; t < demo.steps; ++t) {
+    const double* recorded = demo.states.data() + static_cast<size_t>(t) * width;
+    const mjModel* m = spec->model();
+    ASSERT_TRUE(std::equal(state.data->qpos, state.data->qpos + m->nq, recorded)) << "qpos at step " << t;
+    ASSERT_TRUE(std::equal(state.data->qvel, state.data->qvel + m->nv, recorded + m->nq)) << "qvel at step " << t;
+    const std::vector<float> chunk = ChunkAt(demo, t);
+    if (Checked(t, demo)) {
+      std::vector<float> rolled;
+      AppendExpertChunk(*spec, expert, state, memory, 10, scratch, rolled);
+      ASSERT_EQ(rolled, chunk) << "step " << t;
+      ++compared;
+    }
+    const std::vector<double> action = expert.Act(*spec, state, memory);
+    for (size_t j = 0; j < dims; ++j) {
+      ASSERT_EQ(chunk[j], demo.actions[static_cast<size_t>(t) * dims + j]) << "a chunk starts with the step's label";
+      ASSERT_EQ(static_cast<float>(action[j]), demo.actions[static_cast<size_t>(t) * dims + j]);
+    }
+    for (size_t k = 1; k < 10 && t + static_cast<int>(k) < demo.steps; ++k) {
+      if (!std::equal(chunk.begin() + static_cast<ptrdiff_t>(k * dims), chunk.begin() + static_cast<ptrdiff_t>((k + 1) * dims),
+                      demo.actions.begin() + static_cast<ptrdiff_t>((static_cast<size_t>(t) + k) * dims))) {
+        ++differs_from_future;
+        break;
+      }
+    }
+    Step(*spec,
+         std::vector<double>(demo.executed_actions.begin() + static_cast<ptrdiff_t>(static_cast<size_t>(t) * dims),
+                             demo.executed_actions.begin() + static_cast<ptrdiff_t>(static_cast<size_t>(t + 1) * dims)),
+         state);
+  }
+  EXPECT_TRUE(state.done);
+  EXPECT_GT(compared, 10);
+  EXPECT_GT(differs_from_future, demo.steps / 2);
+}
+
 // Noise moves the arm off the expert's path, reproducibly, while the labels stay the expert's
 // corrections: replaying the recorded actions without noise gives another trajectory.
 TEST(RecordExpertDemoTest, ActionNoisePerturbsTheStatesNotTheLabels) {
@@ -141,7 +251,7 @@ TEST(RecordExpertDemoTest, ActionNoisePerturbsTheStatesNotTheLabels) {
   const ScriptedExpert expert(*spec);
   EpisodeState state;
   const EpisodeId id{"spatial", kTask, "train", "panda", 0, 0};
-  DemoRecordOptions options{16, false, false, 0.3};
+  DemoRecordOptions options{16, false, false, 0.3, 5};
   const DemoEpisode noisy = RecordExpertDemo(*spec, expert, id, options, nullptr, state);
   const DemoEpisode again = RecordExpertDemo(*spec, expert, id, options, nullptr, state);
   options.action_noise = 0.0;
@@ -149,6 +259,8 @@ TEST(RecordExpertDemoTest, ActionNoisePerturbsTheStatesNotTheLabels) {
   ASSERT_TRUE(noisy.success) << noisy.failure << " " << noisy.failure_detail;
   EXPECT_EQ(noisy.states, again.states);
   EXPECT_EQ(noisy.actions, again.actions);
+  EXPECT_EQ(noisy.action_chunks, again.action_chunks);
+  EXPECT_EQ(noisy.executed_actions, again.executed_actions);
   EXPECT_NE(noisy.states, clean.states);
 
   Reset(*spec, id, state);
@@ -230,6 +342,13 @@ TEST(CollectDemosTest, WorkerCountDoesNotChangeTheDemosAndARerunResumes) {
       for (int k = 0; k < 4; ++k) EXPECT_FLOAT_EQ(row[3 + k], static_cast<float>(observed[i].quat[k]));
       EXPECT_FLOAT_EQ(row[7], static_cast<float>(observed[i].joint));
     }
+  }
+  // action_chunks (steps x 20 x 7): each chunk starts with its step's action.
+  const auto actions = ReadDoubles(file, "data/demo_0/actions");
+  const auto chunks = ReadDoubles(file, "data/demo_0/action_chunks");
+  ASSERT_EQ(chunks.size(), steps * 20 * 7);
+  for (size_t t = 0; t < steps; ++t) {
+    for (size_t j = 0; j < 7; ++j) ASSERT_EQ(chunks[t * 140 + j], actions[t * 7 + j]) << t;
   }
 }
 

@@ -26,9 +26,14 @@ std::vector<double> ObjectQpos(const EnvSpec& spec, const EpisodeState& state) {
   return out;
 }
 
-std::set<std::vector<double>> Pool(const std::string& task, const std::string& split) {
-  const InitStates s = LoadInitStates(InitStatePath("spatial", task, split));
-  return {s.states.begin(), s.states.end()};
+// A split's states of the task's own objects (an ood-distractor state also lists the
+// distractors after them), so layouts compare across splits.
+std::set<std::vector<double>> Pool(const std::string& suite, const std::string& task, const std::string& split) {
+  const InitStates s = LoadInitStates(InitStatePath(suite, task, split));
+  const auto width = static_cast<ptrdiff_t>(7 * LoadTask(suite, task).objects.size());
+  std::set<std::vector<double>> out;
+  for (const auto& state : s.states) out.emplace(state.begin(), state.begin() + width);
+  return out;
 }
 
 std::string Fill(std::string text, const TaskConfig& task) {
@@ -39,13 +44,21 @@ std::string Fill(std::string text, const TaskConfig& task) {
   return text;
 }
 
-TEST(SplitsTest, EverySplitFileExistsWithFiftyStatesAndMatchingHashes) {
-  for (const std::string& task : LoadSuite("spatial").tasks) {
-    const TaskConfig config = LoadTask("spatial", task);
-    for (const std::string& split : BuiltinSplits()) {
-      const InitStates s = LoadInitStates(InitStatePath("spatial", task, split));
-      EXPECT_EQ(s.states.size(), 50u) << task << "/" << split;
-      EXPECT_NO_THROW(CheckInitStatesMatch(s, config, LoadSplit(split))) << task << "/" << split;
+// Every suite, task and split: the committed file holds the split's num_states, made for the
+// current task and split settings; the demonstration pool is the large one.
+TEST(SplitsTest, EverySplitFileExistsWithItsStateCountAndMatchingHashes) {
+  for (const std::string& suite : BuiltinSuites()) {
+    for (const std::string& task : LoadSuite(suite).tasks) {
+      const TaskConfig config = LoadTask(suite, task);
+      for (const std::string& split : BuiltinSplits()) {
+        const SplitConfig definition = LoadSplit(split);
+        const InitStates s = LoadInitStates(InitStatePath(suite, task, split));
+        EXPECT_EQ(s.states.size(), static_cast<size_t>(definition.num_states)) << suite << "/" << task << "/" << split;
+        if (split == "train") {
+          EXPECT_GE(s.states.size(), 200u) << suite << "/" << task;
+        }
+        EXPECT_NO_THROW(CheckInitStatesMatch(s, config, definition)) << suite << "/" << task << "/" << split;
+      }
     }
   }
 }
@@ -81,11 +94,11 @@ TEST(SplitsTest, LoadingByIndexIsDeterministic) {
 TEST(SplitsTest, OutOfRangeIndexNamesFileAndCount) {
   const auto spec = EnvSpec::Create("spatial", kTask, "panda");
   EpisodeState state;
-  EXPECT_THAT([&] { Reset(*spec, EpisodeId{"spatial", kTask, "train", "panda", 50, 0}, state); },
+  EXPECT_THAT([&] { Reset(*spec, EpisodeId{"spatial", kTask, "train", "panda", 200, 0}, state); },
               ::testing::ThrowsMessage<InputError>(
-                  ::testing::AllOf(HasSubstr("init_index 50 is out of range"),
+                  ::testing::AllOf(HasSubstr("init_index 200 is out of range"),
                                    HasSubstr("init_states/spatial/spatial_red_block_on_plate/train.json"),
-                                   HasSubstr("holds 50 initial states"))));
+                                   HasSubstr("holds 200 initial states"))));
 }
 
 TEST(SplitsTest, ChangedPlacementSettingsAskForRegeneration) {
@@ -109,7 +122,7 @@ TEST(SplitsTest, OodPositionStatesLieOutsideTheTrainingRegions) {
   for (const std::string& name : LoadSuite("spatial").tasks) {
     const TaskConfig task = LoadTask("spatial", name);
     const double margin = LoadSplit("ood-position").margin;
-    for (const auto& state : Pool(name, "ood-position")) {
+    for (const auto& state : Pool("spatial", name, "ood-position")) {
       for (size_t i = 0; i < task.objects.size(); ++i) {
         const ObjectConfig& o = task.objects[i];
         const double x = state[7 * i], y = state[7 * i + 1];
@@ -122,14 +135,21 @@ TEST(SplitsTest, OodPositionStatesLieOutsideTheTrainingRegions) {
   }
 }
 
-TEST(SplitsTest, TrainPoolIsDisjointFromEveryEvaluationSplit) {
-  for (const std::string& name : LoadSuite("spatial").tasks) {
-    const auto train = Pool(name, "train");
-    for (const std::string& split : BuiltinSplits()) {
-      if (split == "train") continue;
-      for (const auto& state : Pool(name, split)) EXPECT_FALSE(train.count(state)) << name << "/" << split;
+TEST(SplitsTest, TrainPoolIsDisjointFromEveryEvaluationSplitInEverySuite) {
+  int compared = 0;
+  for (const std::string& suite : BuiltinSuites()) {
+    for (const std::string& name : LoadSuite(suite).tasks) {
+      const auto train = Pool(suite, name, "train");
+      for (const std::string& split : BuiltinSplits()) {
+        if (split == "train") continue;
+        for (const auto& state : Pool(suite, name, split)) {
+          EXPECT_FALSE(train.count(state)) << suite << "/" << name << "/" << split;
+          ++compared;
+        }
+      }
     }
   }
+  EXPECT_GT(compared, 0);
 }
 
 TEST(SplitsTest, LanguageSplitUsesHeldOutTemplates) {
