@@ -97,6 +97,16 @@ DemoFrames ReadDemo(hid_t data, const std::string& name, const std::string& file
   demo.dims = static_cast<int>(action_shape[1]);
   demo.actions = Read<float>(group.get(), "actions", H5T_NATIVE_FLOAT, action_shape, where);
 
+  if (H5Lexists(group.get(), "action_chunks", H5P_DEFAULT) > 0) {
+    const auto shape = Shape(group.get(), "action_chunks", where);
+    if (shape.size() != 3 || static_cast<int64_t>(shape[0]) != demo.steps || static_cast<int>(shape[2]) != demo.dims ||
+        shape[1] == 0) {
+      throw InputError(where + "/action_chunks must be (" + std::to_string(demo.steps) + " x horizon x " +
+                       std::to_string(demo.dims) + "), one chunk per action");
+    }
+    demo.chunk_horizon = static_cast<int>(shape[1]);
+    demo.action_chunks = Read<float>(group.get(), "action_chunks", H5T_NATIVE_FLOAT, shape, where);
+  }
   if (H5Lexists(group.get(), "obs", H5P_DEFAULT) <= 0) throw InputError(where + " has no 'obs' group");
   const Handle obs(H5Gopen2(group.get(), "obs", H5P_DEFAULT), H5Gclose);
   const std::string obs_where = where + "/obs";

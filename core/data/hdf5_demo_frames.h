@@ -17,6 +17,10 @@ struct DemoFrames {
   int64_t steps = 0;
   int dims = 0;                     // action dims
   std::vector<float> actions;       // (steps x dims)
+  // action_chunks where present (collect's clean expert chunks, DART): (steps x chunk_horizon
+  // x dims); chunk_horizon = 0 when the file has none.
+  int chunk_horizon = 0;
+  std::vector<float> action_chunks;
   int image_height = 0, image_width = 0;  // 0 when the demo was recorded without cameras
   std::vector<uint8_t> agentview;   // (steps x height x width x 3), rows top-first
   std::vector<uint8_t> wrist;       // obs/eye_in_hand_rgb, same shape

@@ -41,8 +41,16 @@ std::vector<fs::path> DemoFiles(const std::vector<std::string>& entries) {
   return files;
 }
 
-// The chunk starting at step t: the next `horizon` actions, the last one repeated past the end.
+// The chunk label of step t: the first `horizon` actions of the demo's recorded clean expert
+// chunk when it has one that long (collect's action_chunks: with DART noise the next recorded
+// actions would be the expert's reactions to noise yet to come), else the next `horizon`
+// actions, the last one repeated past the end.
 void AppendChunk(const data::DemoFrames& demo, int64_t t, int horizon, std::vector<float>& out) {
+  if (demo.chunk_horizon >= horizon) {
+    const float* chunk = demo.action_chunks.data() + t * demo.chunk_horizon * demo.dims;
+    out.insert(out.end(), chunk, chunk + static_cast<ptrdiff_t>(horizon) * demo.dims);
+    return;
+  }
   for (int k = 0; k < horizon; ++k) {
     const int64_t step = std::min(t + k, demo.steps - 1);
     const float* row = demo.actions.data() + step * demo.dims;

@@ -10,6 +10,7 @@
 #include "policies/registry.h"
 #include "policies/vla/object_tokens.h"
 #include "policies/vla/vla_checkpoint.h"
+#include "policies/vla/vla_dataset.h"
 #include "policies/vla/vla_trainer.h"
 #include "tests/policies/vla/vla_test_data.h"
 #include "tests/support/child_process.h"
@@ -116,6 +117,25 @@ TEST(StateTrackTest, DemosWithoutObjectStatesOrWithTooManyObjectsAreRejected) {
   config.model.max_objects = 2;
   config.model.object_slots = 1;  // the image head has no images to read
   EXPECT_THROW(config.model.Validate(), InputError);
+}
+
+// With collect's clean expert chunks in the file (DART), those are the labels, not the next
+// recorded actions.
+TEST(VlaDataTest, RecordedChunkLabelsReplaceTheNextRecordedActions) {
+  const fs::path dir = fb::testing::FreshDir("vla_chunk_labels");
+  auto config = StateConfig(testing::WriteTinyDemos(dir / "demos", {.chunk_labels = 6}), dir / "run");
+  const VlaData data = PrepareVlaData(config, {});
+  const auto chunks = data.train.chunks;  // normalized, (n x 4 x 7)
+  ASSERT_EQ(chunks.size(1), 4);
+  for (int64_t d = 0; d < 7; ++d) {
+    const auto dim = chunks.select(2, d);
+    EXPECT_TRUE(dim.eq(dim[0][0]).all().item<bool>()) << "every label is the constant recorded chunk, dim " << d;
+  }
+
+  config = StateConfig(testing::WriteTinyDemos(dir / "plain"), dir / "run_plain");
+  const VlaData plain = PrepareVlaData(config, {});
+  const auto first = plain.train.chunks.select(2, 0);
+  EXPECT_FALSE(first.eq(first[0][0]).all().item<bool>());
 }
 
 TEST(StateTrackTest, ImageModeRejectsDemosRecordedWithoutCameras) {

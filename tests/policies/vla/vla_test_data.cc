@@ -43,6 +43,11 @@ fs::path WriteTinyDemos(const fs::path& dir, const TinyDemoOptions& options) {
     }
     const std::string group = writer.WriteDemoActions(n, steps, 7, actions);
     writer.SetAttribute(group, "instruction", n % 2 == 0 ? "put the red block on the plate" : "put the blue block in the bowl");
+    if (options.chunk_labels > 0) {
+      const std::vector<float> chunks(static_cast<size_t>(steps * options.chunk_labels * 7), 0.25f);
+      writer.WriteFloatDataset(group + "/action_chunks", std::vector<int64_t>{steps, options.chunk_labels, 7},
+                               std::span<const float>(chunks));
+    }
     if (options.images) {
       writer.WriteImageDataset(group + "/obs/agentview_rgb", steps, kImageSize, kImageSize, agent);
       writer.WriteImageDataset(group + "/obs/eye_in_hand_rgb", steps, kImageSize, kImageSize, wrist);

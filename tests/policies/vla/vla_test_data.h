@@ -19,6 +19,7 @@ struct TinyDemoOptions {
   bool images = true;            // obs/agentview_rgb and obs/eye_in_hand_rgb
   bool object_positions = true;  // obs/object_pos
   bool object_states = true;     // obs/object_states: the square as a red block, and a white plate
+  int chunk_labels = 0;          // > 0: action_chunks of this horizon, every value 0.25 (DART labels)
 };
 
 // Writes <dir>/tiny_demo.hdf5: `demos` demos of `steps` steps, 7-D actions, 16x16 images
