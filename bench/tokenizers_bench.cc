@@ -1,9 +1,11 @@
 // Encode/decode cost of binning and FAST on realistic chunks (synthetic trajectories,
-// quantile-normalized) at H in {10, 20, 50}, D in {7, 14}, and FAST's BPE training.
+// quantile-normalized) at H in {10, 20, 50}, D in {7, 14}, FAST's BPE training, and the
+// cost of FAST constrained decoding (building the grammar; one step per generated token).
 #include <benchmark/benchmark.h>
 
 #include <map>
 #include <memory>
+#include <vector>
 
 #include "bench/bench_chunks.h"
 #include "tokenizers/binning/binning_tokenizer.h"
@@ -65,6 +67,33 @@ void BM_FastTrainBpe10kChunks(benchmark::State& state) {
   }
 }
 
+void BM_FastConstraintBuild(benchmark::State& state) {
+  const auto& tokenizer = FittedFast(20, 7);
+  for (auto _ : state) benchmark::DoNotOptimize(tokenizer.MakeDecodingConstraint(20, 7, 64));
+}
+
+// Allowed + Advance along the ids of real chunks: the per-token cost a policy adds.
+void BM_FastConstraintStep(benchmark::State& state) {
+  const auto& chunks = Chunks(20, 7);
+  const auto& tokenizer = FittedFast(20, 7);
+  const auto constraint = tokenizer.MakeDecodingConstraint(20, 7, 512);
+  std::vector<int32_t> allowed;
+  int64_t i = 0, tokens = 0;
+  for (auto _ : state) {
+    state.PauseTiming();
+    const auto ids = tokenizer.Encode(chunks.chunk(i++ % chunks.count), 20, 7);
+    state.ResumeTiming();
+    auto at = constraint->Start();
+    for (int32_t id : ids) {
+      constraint->Allowed(at, allowed);
+      at = constraint->Advance(at, id);
+    }
+    benchmark::DoNotOptimize(constraint->EndAllowed(at));
+    tokens += static_cast<int64_t>(ids.size());
+  }
+  state.SetItemsProcessed(tokens);  // items = tokens
+}
+
 void Shapes(benchmark::internal::Benchmark* b) {
   for (int h : {10, 20, 50}) {
     for (int d : {7, 14}) b->Args({h, d});
@@ -76,5 +105,7 @@ BENCHMARK(BM_BinningEncodeDecode)->Apply(Shapes);
 BENCHMARK(BM_FastEncode)->Apply(Shapes);
 BENCHMARK(BM_FastEncodeDecode)->Apply(Shapes)->Repetitions(5)->ReportAggregatesOnly(true);
 BENCHMARK(BM_FastTrainBpe10kChunks)->Unit(benchmark::kMillisecond)->Iterations(1);
+BENCHMARK(BM_FastConstraintBuild)->Unit(benchmark::kMillisecond);
+BENCHMARK(BM_FastConstraintStep);
 
 }  // namespace

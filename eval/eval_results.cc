@@ -136,6 +136,9 @@ nlohmann::json Aggregate(const std::vector<EpisodeRecord>& records, const nlohma
     all.push_back(&r);
   }
   nlohmann::json results = header;
+  // The name the policy reported labels the row: it names a variant the registered name
+  // does not (e.g. "fast_ar (constrained)").
+  if (!records.empty() && !records.front().policy.empty()) results["policy"] = records.front().policy;
   results["schema_version"] = kResultsSchemaVersion;
   results["kind"] = "fasterbench.eval.results";
   results["per_task"] = nlohmann::json::object();

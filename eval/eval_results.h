@@ -48,6 +48,8 @@ nlohmann::json OodDrop(const std::vector<EpisodeRecord>& records);
 
 // The results document: {schema_version, kind, policy, per_task, per_group, overall} plus
 // `header` (code identity, config hash) merged at the top; overall also carries ood_drop.
+// `policy` is the name the policy reported in its records (a variant such as
+// "fast_ar (constrained)"), or the header's when there are none.
 // Keys sort, so it is deterministic for the same records in any order.
 nlohmann::json Aggregate(const std::vector<EpisodeRecord>& records, const nlohmann::json& header);
 

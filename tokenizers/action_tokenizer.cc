@@ -1,6 +1,10 @@
 #include "tokenizers/action_tokenizer.h"
 
+#include <utility>
+
 #include <nlohmann/json.hpp>
+
+#include "core/error.h"
 
 namespace fb::tokenizers {
 
@@ -13,6 +17,14 @@ const char* DecodeFailureName(DecodeFailure failure) {
     case DecodeFailure::kWrongLength: return "wrong_length";
   }
   return "unknown";
+}
+
+std::unique_ptr<const DecodingConstraint> ActionTokenizer::MakeDecodingConstraint(int horizon, int dims, int) const {
+  TokenLayout layout = token_layout(horizon, dims);
+  if (layout.variable_length) {
+    throw InputError("the " + type() + " tokenizer has variable-length sequences but defines no decoding constraint");
+  }
+  return std::make_unique<SlotConstraint>(std::move(layout));
 }
 
 nlohmann::json ActionTokenizer::AnalyzeCodes(const ActionChunks&) const { return nullptr; }

@@ -4,6 +4,7 @@
 
 #include <cstdint>
 #include <filesystem>
+#include <memory>
 #include <span>
 #include <string>
 #include <vector>
@@ -11,6 +12,8 @@
 #include <nlohmann/json_fwd.hpp>
 
 #include "core/action_chunks.h"
+#include "tokenizers/decoding_constraint.h"
+#include "tokenizers/token_layout.h"
 
 namespace fb::tokenizers {
 
@@ -64,6 +67,18 @@ class ActionTokenizer {
   // Never throws on bad ids: returns a chunk per the tokenizer's failure policy and the
   // failure kind (a strict policy is the caller's decision, see DecodeOrThrow).
   virtual Decoded Decode(std::span<const int32_t> ids, int horizon, int dims) const = 0;
+
+  // How a (horizon x dims) chunk's ids are laid out, for generating them. Throws
+  // fb::InputError for a shape the tokenizer cannot take, std::logic_error when the layout
+  // is only known after Fit/Load.
+  virtual TokenLayout token_layout(int horizon, int dims) const = 0;
+
+  // The grammar of clean sequences for constrained decoding, with at most `max_ids` ids
+  // (variable length; fixed-length layouts ignore it). The default is the slot grammar of
+  // token_layout (fixed length) and throws fb::InputError for a variable-length layout,
+  // which needs its tokenizer's own grammar. Throws fb::InputError when no clean sequence
+  // fits in `max_ids`.
+  virtual std::unique_ptr<const DecodingConstraint> MakeDecodingConstraint(int horizon, int dims, int max_ids) const;
 
   // Writes the tokenizer's own files into `dir` (which exists) and returns the settings
   // that go into the manifest's "tokenizer" section.

@@ -6,6 +6,7 @@
 #include <optional>
 #include <sstream>
 #include <string>
+#include <utility>
 #include <vector>
 
 namespace fb::config {
@@ -54,6 +55,7 @@ struct Positive {
 struct OneOf {
   std::vector<std::string> allowed;
   OneOf(std::initializer_list<std::string> values) : allowed(values) {}
+  explicit OneOf(std::vector<std::string> values) : allowed(std::move(values)) {}
   std::optional<std::string> Violation(const std::string& value) const;
 };
 

@@ -3,17 +3,18 @@
 #include <algorithm>
 #include <cmath>
 #include <numeric>
+#include <stdexcept>
+#include <string>
 #include <vector>
 
 namespace fb::policies {
 namespace {
 
-int32_t Choose(const float* logits, std::pair<int32_t, int32_t> range, const SamplingConfig& sampling,
-               SplitMix64& rng) {
-  const auto [first, last] = range;
-  if (sampling.greedy) return static_cast<int32_t>(std::max_element(logits + first, logits + last) - logits);
-  std::vector<int32_t> ids(static_cast<size_t>(last - first));
-  std::iota(ids.begin(), ids.end(), first);
+// Draws among `ids` (ascending, not empty): the best logit, or top-k sampling.
+int32_t Choose(const float* logits, std::vector<int32_t>& ids, const SamplingConfig& sampling, SplitMix64& rng) {
+  if (sampling.greedy) {
+    return *std::max_element(ids.begin(), ids.end(), [logits](int32_t a, int32_t b) { return logits[a] < logits[b]; });
+  }
   const size_t k = std::min(ids.size(), static_cast<size_t>(sampling.top_k));
   std::partial_sort(ids.begin(), ids.begin() + static_cast<ptrdiff_t>(k), ids.end(),
                     [logits](int32_t a, int32_t b) { return logits[a] > logits[b] || (logits[a] == logits[b] && a < b); });
@@ -27,6 +28,23 @@ int32_t Choose(const float* logits, std::pair<int32_t, int32_t> range, const Sam
   return ids[k - 1];
 }
 
+// The ids position `position` may take: the layout's range, or what the constraint allows
+// (plus the end token where it may end).
+void Candidates(const ActionTokenLayout& layout, const tokenizers::DecodingConstraint* constraint,
+                const tokenizers::ConstraintState& state, int position, std::vector<int32_t>& ids) {
+  if (constraint == nullptr) {
+    const auto [first, last] = layout.allowed(position);
+    ids.resize(static_cast<size_t>(last - first));
+    std::iota(ids.begin(), ids.end(), first);
+    return;
+  }
+  constraint->Allowed(state, ids);
+  if (layout.variable_length() && constraint->EndAllowed(state)) ids.push_back(layout.end_token());
+  if (ids.empty()) {
+    throw std::logic_error("the decoding constraint allows nothing at action token " + std::to_string(position));
+  }
+}
+
 }  // namespace
 
 torch::Tensor InferencePositions(const VlaNet& net, int64_t first_token, int64_t count, bool gap_jitter) {
@@ -35,11 +53,14 @@ torch::Tensor InferencePositions(const VlaNet& net, int64_t first_token, int64_t
 }
 
 GeneratedTokens GenerateActionTokens(VlaNet& net, const PrefixCache& prefix, const ActionTokenLayout& layout,
-                                     bool gap_jitter, const SamplingConfig& sampling, SplitMix64& rng) {
+                                     bool gap_jitter, const SamplingConfig& sampling, SplitMix64& rng,
+                                     const tokenizers::DecodingConstraint* constraint) {
   GeneratedTokens out;
   ActionCache cache;
   const int length = layout.sequence_length(), block = layout.block_size();
   std::vector<int64_t> inputs(static_cast<size_t>(block), layout.block_start_token());
+  std::vector<int32_t> candidates;
+  tokenizers::ConstraintState state;
   for (int start = 0, j = 0; start < length; start += block, ++j) {
     const int n = std::min(block, length - start);
     inputs.resize(static_cast<size_t>(n));
@@ -50,8 +71,10 @@ GeneratedTokens GenerateActionTokens(VlaNet& net, const PrefixCache& prefix, con
     ++out.forward_passes;
     const float* row = logits.data_ptr<float>();
     for (int i = 0; i < n; ++i) {
-      const int32_t id = Choose(row + static_cast<int64_t>(i) * logits.size(2), layout.allowed(start + i), sampling, rng);
+      Candidates(layout, constraint, state, start + i, candidates);
+      const int32_t id = Choose(row + static_cast<int64_t>(i) * logits.size(2), candidates, sampling, rng);
       if (layout.variable_length() && id == layout.end_token()) return out;
+      if (constraint != nullptr) state = constraint->Advance(state, id);
       out.ids.push_back(id);
       inputs[static_cast<size_t>(i)] = id;
     }

@@ -10,6 +10,7 @@
 #include "policies/vla/action_token_layout.h"
 #include "policies/vla/vla_net.h"
 #include "tokenizers/action_tokenizer.h"
+#include "tokenizers/decoding_constraint.h"
 
 namespace fb::policies {
 
@@ -29,9 +30,12 @@ struct GeneratedTokens {
 torch::Tensor InferencePositions(const VlaNet& net, int64_t first_token, int64_t count, bool gap_jitter);
 
 // Generates for a batch of one. Each token is drawn among the ids its position may take
-// (ActionTokenLayout::allowed); sampling draws come from `rng` only, so they depend on the
+// (ActionTokenLayout::allowed), or with a `constraint` (constrained decoding, made by the
+// tokenizer for this layout's id budget) among the ids it allows, the end token only
+// where it allows the end; sampling draws come from `rng` only, so they depend on the
 // episode and call, not on the thread.
 GeneratedTokens GenerateActionTokens(VlaNet& net, const PrefixCache& prefix, const ActionTokenLayout& layout,
-                                     bool gap_jitter, const SamplingConfig& sampling, SplitMix64& rng);
+                                     bool gap_jitter, const SamplingConfig& sampling, SplitMix64& rng,
+                                     const tokenizers::DecodingConstraint* constraint = nullptr);
 
 }  // namespace fb::policies

@@ -14,8 +14,9 @@ namespace fb::policies {
 
 class ActionTokenLayout final {
  public:
+  // Built from the tokenizer's own token_layout, so a new tokenizer needs nothing here.
   // Throws fb::InputError when block_size does not divide a fixed-length sequence.
-  // block_size 0 = automatic: one RVQ level for FASTerVQ, 1 otherwise.
+  // block_size 0 = the tokenizer's natural block (FASTerVQ: one RVQ level).
   ActionTokenLayout(const tokenizers::TokenizerPackage& package, int horizon, int dims, int block_size,
                     int max_action_tokens);
 
@@ -29,7 +30,8 @@ class ActionTokenLayout final {
   int sequence_length() const { return k_length_; }
   int block_size() const { return k_block_; }
   int blocks() const { return (k_length_ + k_block_ - 1) / k_block_; }
-  // Ids output position i may take, as [first, last) (FASTerVQ: its level's codes).
+  // Ids output position i may take, as [first, last) (FASTerVQ: its level's codes; variable
+  // length: the tokenizer's range, then the end token).
   std::pair<int32_t, int32_t> allowed(int position) const;
 
   // Teacher-forcing pair for one chunk's tokens: targets (padded with kIgnore past the end)
@@ -44,8 +46,7 @@ class ActionTokenLayout final {
   bool k_variable_ = false;
   int k_length_ = 0;
   int k_block_ = 1;
-  int k_level_size_ = 0;      // FASTerVQ positions per level (0 = no level constraint)
-  int64_t k_codebook_size_ = 0;
+  tokenizers::TokenLayout k_layout_;
 };
 
 }  // namespace fb::policies

@@ -11,6 +11,7 @@
 
 #include "core/config/schema.h"
 #include "tokenizers/normalizer.h"
+#include "tokenizers/registry.h"
 
 namespace fb::policies {
 
@@ -63,7 +64,7 @@ struct VlaModelConfig {
 };
 
 // The action tokenizer a policy is trained with: fitted on the training chunks, or a saved
-// package (`path`).
+// package (`path`). Any registered tokenizer type (tokenizers/registry.h).
 struct VlaTokenizerConfig {
   std::string type;
   std::string path;
@@ -71,7 +72,7 @@ struct VlaTokenizerConfig {
   config::Subtree params;                                   // layered over configs/tokenizers/<type>.yaml
   template <class V>
   void Describe(V& v) {
-    v("type", type, config::OneOf{"binning", "fast", "fastervq"});
+    v("type", type, config::OneOf(tokenizers::TokenizerTypes()));
     v("path", path, config::Optional{});
     v("normalizer", normalizer, config::Optional{});
     v("params", params, config::Optional{});
@@ -128,12 +129,17 @@ struct VlaPolicyParams {
   std::string sampling;     // greedy | top_k
   int top_k{};
   double temperature{};
+  // reference: draw within the layout's ranges, as openpi does (a FAST sequence that does
+  // not decode becomes zeros, counted as a decode failure); constrained: this project's
+  // variant, draw only ids the tokenizer's grammar allows (never a decode failure).
+  std::string decoding;
   template <class V>
   void Describe(V& v) {
     v("checkpoint", checkpoint);
     v("sampling", sampling, config::OneOf{"greedy", "top_k"});
     v("top_k", top_k, config::Range{1, 100000});
     v("temperature", temperature, config::Range{1e-3, 100.0});
+    v("decoding", decoding, config::OneOf{"reference", "constrained"});
   }
 };
 

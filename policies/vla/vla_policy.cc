@@ -29,13 +29,26 @@ std::unique_ptr<Policy> Create(const std::string& kind, const config::Subtree& p
 struct VlaPolicy::Loaded {
   VlaBundle bundle;
   SamplingConfig sampling;
+  std::unique_ptr<const tokenizers::DecodingConstraint> constraint;  // constrained decoding only
 };
 
+// Constrained decoding is this project's variant, not the reference behaviour: the policy
+// reports it in its name, which labels the episode records and results.
 VlaPolicy::VlaPolicy(const std::string& kind, const VlaPolicyParams& params)
-    : Policy(kind),
+    : Policy(params.decoding == "constrained" ? kind + " (constrained)" : kind),
       k_loaded_(std::make_unique<Loaded>(Loaded{LoadVlaPolicy(params.checkpoint, kind),
                                                 SamplingConfig{params.sampling == "greedy", params.top_k,
-                                                               params.temperature}})) {}
+                                                               params.temperature},
+                                                nullptr})) {
+  if (params.decoding == "constrained") {
+    const auto& bundle = k_loaded_->bundle;
+    const auto& layout = bundle.layout;
+    // The end token takes one of a variable-length sequence's slots.
+    const int max_ids = layout.sequence_length() - (layout.variable_length() ? 1 : 0);
+    k_loaded_->constraint = bundle.tokenizer.tokenizer->MakeDecodingConstraint(bundle.manifest.horizon,
+                                                                                bundle.manifest.dims, max_ids);
+  }
+}
 
 VlaPolicy::~VlaPolicy() = default;
 
@@ -72,8 +85,9 @@ ActionChunk VlaPolicy::DoAct(const envs::Observation& observation) {
   chunk.metrics.encode_s = Since(start);
 
   start = Clock::now();
-  const GeneratedTokens tokens = GenerateActionTokens(bundle.net, prefix, bundle.layout,
-                                                      manifest.model.position_gap_jitter, k_loaded_->sampling, k_rng_);
+  const GeneratedTokens tokens =
+      GenerateActionTokens(bundle.net, prefix, bundle.layout, manifest.model.position_gap_jitter, k_loaded_->sampling,
+                           k_rng_, k_loaded_->constraint.get());
   chunk.metrics.generate_s = Since(start);
   chunk.metrics.forward_passes = tokens.forward_passes;  // decoding passes; the prefix pass is encode_s
   chunk.metrics.tokens = static_cast<int64_t>(tokens.ids.size());

@@ -108,6 +108,14 @@ TEST(SummarizeTest, ReportsLatencyPercentilesControlRatesAndChunkMeans) {
   EXPECT_EQ(empty["timing"]["control_rate_hz"], 0.0);
 }
 
+// A variant labels its row: results carry the name the policy reported in its records.
+TEST(AggregateTest, ThePolicyIsTheNameThePolicyReported) {
+  std::vector<EpisodeRecord> records = {Record("a", "id", 0, true)};
+  records[0].policy = std::string("fast_ar (constrained)");
+  EXPECT_EQ(Aggregate(records, {{"policy", "fast_ar"}})["policy"], "fast_ar (constrained)");
+  EXPECT_EQ(Aggregate({}, {{"policy", "fast_ar"}})["policy"], "fast_ar");
+}
+
 TEST(OodDropTest, ComparesEachOodSplitWithIdOnTheSharedCells) {
   std::vector<EpisodeRecord> records;
   for (int i = 0; i < 10; ++i) records.push_back(Record("a", "id", i, i < 8));           // a: 0.8 in id

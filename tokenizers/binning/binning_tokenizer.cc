@@ -68,6 +68,15 @@ Decoded BinningTokenizer::Decode(std::span<const int32_t> ids, int horizon, int 
   return out;
 }
 
+TokenLayout BinningTokenizer::token_layout(int horizon, int dims) const {
+  if (horizon < 1 || dims < 1) {
+    throw InputError("binning: no token layout for horizon " + std::to_string(horizon) + " x dims " +
+                     std::to_string(dims));
+  }
+  const int length = horizon * dims;
+  return {false, length, 1, std::vector<IdRange>(static_cast<size_t>(length), IdRange{0, k_config_.bins})};
+}
+
 nlohmann::json BinningTokenizer::Save(const std::filesystem::path&) const {
   return {{"variant", k_config_.variant}, {"bins", k_config_.bins}};
 }

@@ -34,6 +34,8 @@ class BinningTokenizer final : public ActionTokenizer {
   // Ids outside the vocabulary clamp to the edge bins (kUnknownId); a wrong count is
   // truncated or padded with the value 0 (kWrongLength).
   Decoded Decode(std::span<const int32_t> ids, int horizon, int dims) const override;
+  // Fixed: horizon x dims ids, one at a time, each any bin.
+  TokenLayout token_layout(int horizon, int dims) const override;
   nlohmann::json Save(const std::filesystem::path& dir) const override;
 
   static std::unique_ptr<BinningTokenizer> Load(const nlohmann::json& settings, const std::string& where);

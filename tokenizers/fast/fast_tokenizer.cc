@@ -15,6 +15,7 @@
 #include "tokenizers/fast/bpe_trainer.h"
 #include "tokenizers/fast/byte_level.h"
 #include "tokenizers/fast/dct.h"
+#include "tokenizers/fast/fast_constraint.h"
 #include "tokenizers/fast/hf_tokenizer_json.h"
 
 namespace fb::tokenizers {
@@ -281,9 +282,7 @@ Decoded FastTokenizer::Decode(std::span<const int32_t> ids, int horizon, int dim
     }
   }
   const bool replaced = DecodeUtf8Lossy(bytes, text);
-  // Values the fit could have produced lie in [min_token, min_token + vocab_size]: the
-  // reference asserts max - min <= vocab_size when fitting.
-  const auto max_code = static_cast<char32_t>(std::clamp<int64_t>(k_config_.vocab_size, 0, 0x10FFFF));
+  const char32_t max_code = MaxCode();
   const bool out_of_range = std::any_of(text.begin(), text.end(), [max_code](char32_t c) { return c > max_code; });
   const bool wrong_length = text.size() != expected;
 
@@ -312,6 +311,24 @@ Decoded FastTokenizer::Decode(std::span<const int32_t> ids, int horizon, int dim
   for (size_t i = 0; i < keep; ++i) coeffs[i] = (static_cast<double>(text[i]) + min_token) / k_config_.scale;
   DctBasis::ForHorizon(horizon).Inverse(coeffs, dims, std::span<float>(result.actions));
   return result;
+}
+
+char32_t FastTokenizer::MaxCode() const {
+  return static_cast<char32_t>(std::clamp<int64_t>(k_config_.vocab_size, 0, 0x10FFFF));
+}
+
+TokenLayout FastTokenizer::token_layout(int, int) const {
+  return {true, 0, 1, {IdRange{0, static_cast<int32_t>(vocab_size())}}};
+}
+
+std::unique_ptr<const DecodingConstraint> FastTokenizer::MakeDecodingConstraint(int horizon, int dims,
+                                                                                int max_ids) const {
+  RequireFitted("MakeDecodingConstraint");
+  if (horizon < 1 || dims < 1) {
+    throw InputError("FAST constrained decoding: horizon " + std::to_string(horizon) + " x dims " +
+                     std::to_string(dims) + " is not a chunk shape");
+  }
+  return std::make_unique<FastConstraint>(k_bpe_, horizon * dims, MaxCode(), max_ids);
 }
 
 nlohmann::json FastTokenizer::Save(const std::filesystem::path& dir) const {

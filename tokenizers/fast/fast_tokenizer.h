@@ -96,6 +96,14 @@ class FastTokenizer final : public ActionTokenizer {
   // above min_token + vocab_size, wrong length) and shapes the chunk by the policy.
   Decoded Decode(std::span<const int32_t> ids, int horizon, int dims) const override;
 
+  // Variable length (as many ids as the BPE makes), one at a time, any id.
+  TokenLayout token_layout(int horizon, int dims) const override;
+
+  // FastConstraint: valid UTF-8, characters at most what Decode accepts, exactly
+  // horizon x dims of them within `max_ids` ids. Throws std::logic_error before Fit/Load,
+  // fb::InputError for a bad shape or when no such sequence fits in `max_ids`.
+  std::unique_ptr<const DecodingConstraint> MakeDecodingConstraint(int horizon, int dims, int max_ids) const override;
+
   // Writes tokenizer.json, processor_config.json and tokenizer_config.json (the HF
   // layout the reference loads) into `dir`; returns the manifest settings. Throws
   // std::logic_error before Fit/Load, std::runtime_error on I/O failure.
@@ -119,6 +127,9 @@ class FastTokenizer final : public ActionTokenizer {
  private:
   void DoFit(const ActionChunks& normalized, const FitOptions& options) override;
   void RequireFitted(const char* what) const;
+  // Largest code point Decode accepts: values the fit could have produced lie in
+  // [min_token, min_token + vocab_size] (the reference asserts max - min <= vocab_size).
+  char32_t MaxCode() const;
   // Appends the code point of each coefficient (already DCT'd, not yet scaled).
   void CoefficientsToText(std::span<const double> coeffs, std::u32string& text) const;
 

@@ -235,6 +235,18 @@ std::vector<TokenIds> FasterVqTokenizer::EncodeBatch(const ActionChunks& chunks)
   return out;
 }
 
+TokenLayout FasterVqTokenizer::token_layout(int horizon, int dims) const {
+  if (!fitted()) throw std::logic_error("FasterVqTokenizer::token_layout called before Fit or Load");
+  k_impl_->layout->CheckShape(horizon, dims);
+  TokenLayout layout{false, tokens_per_chunk(), positions(), {}};
+  const auto codebook = static_cast<int32_t>(k_config_.codebook_size);
+  for (int32_t level = 0; level < k_config_.levels; ++level) {
+    layout.slots.insert(layout.slots.end(), static_cast<size_t>(positions()),
+                        IdRange{level * codebook, (level + 1) * codebook});
+  }
+  return layout;
+}
+
 Decoded FasterVqTokenizer::Decode(std::span<const int32_t> ids, int horizon, int dims) const {
   std::vector<TokenIds> one{TokenIds(ids.begin(), ids.end())};
   return std::move(DecodeBatch(one, horizon, dims).front());

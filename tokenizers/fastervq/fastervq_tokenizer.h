@@ -52,6 +52,11 @@ class FasterVqTokenizer final : public ActionTokenizer {
   // outside [0, vocab_size) or not of its position's level -> zeros + kUnknownId.
   Decoded Decode(std::span<const int32_t> ids, int horizon, int dims) const override;
 
+  // Fixed: levels x positions ids in blocks of one level (its positions), slot ids within
+  // that level's codebook [l*K, (l+1)*K). Throws fb::InputError for another (horizon,
+  // dims) than the fitted one, std::logic_error before Fit/Load.
+  TokenLayout token_layout(int horizon, int dims) const override;
+
   // Writes fastervq_model.pt (weights + codebooks, torch::save) and fastervq.json
   // (config, its hash, shape, training record) into `dir`; returns the manifest settings.
   // Throws std::logic_error before Fit/Load, std::runtime_error on I/O failure.

@@ -141,6 +141,22 @@ TEST_P(VlaTrainingTest, OverfitsATinyDatasetAndActsAfterLoading) {
   policy->Reset(id);
   EXPECT_EQ(policy->Act(observation).actions, chunk.actions);
 
+  // Constrained decoding from the same checkpoint: labelled as this project's variant, and
+  // the chunk decodes; for fixed-length tokenizers it is the reference chunk.
+  config::Subtree constrained_params = params;
+  const auto decoding = config::FromAssignment("params.decoding=constrained");
+  constrained_params.layers.push_back({decoding.root["params"], decoding, "policy.params"});
+  auto constrained = CreatePolicy(kind, constrained_params);
+  EXPECT_EQ(constrained->name(), kind + " (constrained)");
+  constrained->Attach(*spec, state);
+  constrained->Reset(id);
+  const ActionChunk constrained_chunk = constrained->Act(observation);
+  EXPECT_EQ(constrained_chunk.metrics.decode_failures, 0);
+  EXPECT_EQ(constrained_chunk.actions.size(), 28u);
+  if (kind != "fast_ar") {
+    EXPECT_EQ(constrained_chunk.actions, chunk.actions);
+  }
+
   envs::Observation small = observation;
   small.agentview.width = small.agentview.height = 8;
   small.agentview.pixels.resize(8 * 8 * 3);

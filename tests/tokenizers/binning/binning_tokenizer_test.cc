@@ -70,5 +70,35 @@ TEST(BinningTokenizerTest, RejectsNonFiniteAndWrongShape) {
   EXPECT_THROW(tokenizer.Encode(nan_chunk, 2, 2), InputError);
 }
 
+TEST(BinningTokenizerTest, LayoutIsHorizonTimesDimsSlotsOfAnyBin) {
+  const auto tokenizer = OpenVla();
+  const TokenLayout layout = tokenizer.token_layout(4, 7);
+  EXPECT_FALSE(layout.variable_length);
+  EXPECT_EQ(layout.length, 28);
+  EXPECT_EQ(layout.block, 1);
+  ASSERT_EQ(layout.slots.size(), 28u);
+  for (int i = 0; i < 28; ++i) EXPECT_EQ(layout.slot(i), (IdRange{0, 256})) << i;
+  EXPECT_THROW(tokenizer.token_layout(0, 7), InputError);
+}
+
+// The default grammar of a fixed-length layout: each slot's range, then the end.
+TEST(BinningTokenizerTest, ConstrainedDecodingIsTheSlotGrammar) {
+  const auto tokenizer = OpenVla();
+  const auto constraint = tokenizer.MakeDecodingConstraint(1, 2, /*max_ids=*/1);  // fixed length ignores it
+  std::vector<int32_t> ids;
+  ConstraintState state = constraint->Start();
+  for (int slot = 0; slot < 2; ++slot) {
+    EXPECT_FALSE(constraint->EndAllowed(state));
+    constraint->Allowed(state, ids);
+    ASSERT_EQ(ids.size(), 256u);
+    EXPECT_EQ(ids.front(), 0);
+    EXPECT_EQ(ids.back(), 255);
+    state = constraint->Advance(state, ids.back());
+  }
+  EXPECT_TRUE(constraint->EndAllowed(state));
+  constraint->Allowed(state, ids);
+  EXPECT_TRUE(ids.empty());
+}
+
 }  // namespace
 }  // namespace fb::tokenizers

@@ -105,6 +105,29 @@ TEST(FasterVqTokenizerTest, CodebookMajorTokensDecodeCoarseToFineAndBadIdsFailSo
   EXPECT_EQ(tokenizer->Decode(ids, kH, 6).failure, DecodeFailure::kWrongLength);
 }
 
+// One block per RVQ level, each slot within its level's codebook: what a policy
+// generates, read from the tokenizer (the per-level position count is not assumed).
+TEST(FasterVqTokenizerTest, LayoutIsOneBlockPerLevelWithTheLevelsCodebookRange) {
+  auto config = testing::TinyConfig();
+  EXPECT_THROW(FasterVqTokenizer(config).token_layout(kH, kD), std::logic_error);
+  const auto tokenizer = FitTiny(1);
+  const TokenLayout layout = tokenizer->token_layout(kH, kD);
+  EXPECT_FALSE(layout.variable_length);
+  EXPECT_EQ(layout.length, 3 * kPositions);
+  EXPECT_EQ(layout.block, kPositions);
+  ASSERT_EQ(layout.slots.size(), static_cast<size_t>(3 * kPositions));
+  for (int i = 0; i < 3 * kPositions; ++i) {
+    const int32_t level = i / kPositions;
+    EXPECT_EQ(layout.slot(i), (IdRange{level * 32, (level + 1) * 32})) << i;
+  }
+  const auto ids = tokenizer->Encode(testing::SmoothChunks(1).chunk(0), kH, kD);
+  for (size_t i = 0; i < ids.size(); ++i) {
+    EXPECT_GE(ids[i], layout.slot(static_cast<int>(i)).first);
+    EXPECT_LT(ids[i], layout.slot(static_cast<int>(i)).last);
+  }
+  EXPECT_THROW(tokenizer->token_layout(kH + 1, kD), InputError);
+}
+
 TEST(FasterVqTokenizerTest, SaveLoadKeepsIdsAndBatchesMatchSingleCalls) {
   const auto tokenizer = FitTiny(60);
   const auto chunks = testing::SmoothChunks(40, /*seed=*/3);
