@@ -64,6 +64,7 @@ BpeModel::BpeModel(std::vector<std::string> pieces, const std::vector<std::pair<
     k_merge_table_.Set(PairTable::Key(static_cast<uint32_t>(left), static_cast<uint32_t>(right)),
                        (static_cast<uint64_t>(rank) << 32) | static_cast<uint32_t>(found->second));
     k_rank_new_ids_.push_back(found->second);
+    k_rank_pairs_.push_back(merges[rank]);
   }
   // A pair listed twice keeps its last rank (HF builds a map); list each pair once, at
   // that rank, so a save -> load round trip keeps the same order.
@@ -178,12 +179,14 @@ void BpeModel::EncodeWord(std::string_view word_bytes, std::vector<int32_t>& out
 }
 
 // Merges the symbol at `pos` with its right neighbour when the pair there still makes
-// `new_id` (HF's staleness test) and returns true; the caller then queues the new pairs.
-#define FB_BPE_TRY_MERGE(symbols, pos, new_id)                                                          \
+// `new_id` (HF's staleness test), else `continue`s; the caller then queues the new pairs.
+// The pair that queued rank `rank` is that merge's own pair, so finding it still in place
+// settles the test without a table lookup (the usual case).
+#define FB_BPE_TRY_MERGE(symbols, pos, rank, new_id)                                                    \
   Symbol& current = symbols[pos];                                                                       \
   if (current.id < 0 || current.next < 0) continue;                                                     \
   Symbol& right = symbols[static_cast<size_t>(current.next)];                                           \
-  {                                                                                                     \
+  if (current.id != k_rank_pairs_[rank].first || right.id != k_rank_pairs_[rank].second) {             \
     const uint64_t* m = Lookup(current.id, right.id);                                                   \
     if (m == nullptr || static_cast<int32_t>(static_cast<uint32_t>(*m)) != (new_id)) continue;          \
   }                                                                                                     \
@@ -207,7 +210,7 @@ void BpeModel::MergeByHeap(EncodeScratch& scratch) const {
     heap.pop_back();
     const auto pos = static_cast<uint32_t>(top);
     const int32_t new_id = k_rank_new_ids_[top >> 32];
-    FB_BPE_TRY_MERGE(symbols, pos, new_id)
+    FB_BPE_TRY_MERGE(symbols, pos, top >> 32, new_id)
     if (current.prev >= 0) {
       if (const uint64_t* pm = Lookup(symbols[static_cast<size_t>(current.prev)].id, new_id)) {
         heap.push_back((*pm & kRankMask) | static_cast<uint32_t>(current.prev));
@@ -260,7 +263,7 @@ void BpeModel::MergeByBuckets(EncodeScratch& scratch) const {
       if (!std::is_sorted(batch.begin(), batch.end())) std::sort(batch.begin(), batch.end());
       const int32_t new_id = k_rank_new_ids_[rank];
       for (const uint32_t pos : batch) {
-        FB_BPE_TRY_MERGE(symbols, pos, new_id)
+        FB_BPE_TRY_MERGE(symbols, pos, rank, new_id)
         if (current.prev >= 0) {
           if (const uint64_t* pm = Lookup(symbols[static_cast<size_t>(current.prev)].id, new_id)) {
             push(*pm, static_cast<uint32_t>(current.prev));

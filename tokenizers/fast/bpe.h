@@ -108,6 +108,7 @@ class BpeModel final {
   std::unordered_map<std::string, int32_t> k_piece_ids_;
   PairTable k_merge_table_;               // (left, right) -> rank << 32 | new id
   std::vector<int32_t> k_rank_new_ids_;   // (merges given) new id of the merge at each rank
+  std::vector<std::pair<int32_t, int32_t>> k_rank_pairs_;  // (merges given) its (left, right) ids
   // True when every merge's operands are made only by lower-ranked merges (always so
   // for trained files): ranks then pop in increasing order and a bucket queue replaces
   // the heap, with the same result.

@@ -42,15 +42,18 @@ CharClass ClassifyIcu(char32_t c) {
 // FAST text lives almost entirely below U+0800 (one- and two-byte UTF-8), so those
 // classes come from a table built once instead of an ICU lookup per character.
 constexpr char32_t kTableSize = 0x800;
+using ClassTable = std::array<CharClass, kTableSize>;
 
-CharClass Classify(char32_t c) {
-  static const std::array<CharClass, kTableSize> table = [] {
-    std::array<CharClass, kTableSize> t{};
+const ClassTable& Classes() {
+  static const ClassTable table = [] {
+    ClassTable t{};
     for (char32_t i = 0; i < kTableSize; ++i) t[i] = ClassifyIcu(i);
     return t;
   }();
-  return c < kTableSize ? table[c] : ClassifyIcu(c);
+  return table;
 }
+
+inline CharClass Classify(const ClassTable& table, char32_t c) { return c < kTableSize ? table[c] : ClassifyIcu(c); }
 
 }  // namespace
 
@@ -60,6 +63,7 @@ int SymbolToByte(char32_t symbol) { return symbol < 0x144 ? Tables().to_byte[sym
 
 void SplitGpt2Words(std::u32string_view text, std::vector<std::pair<size_t, size_t>>& words) {
   words.clear();
+  const ClassTable& table = Classes();  // fetched once: the split is per character
   const size_t n = text.size();
   size_t i = 0;
   while (i < n) {
@@ -83,10 +87,10 @@ void SplitGpt2Words(std::u32string_view text, std::vector<std::pair<size_t, size
     }
     // ` ?\p{L}+`, ` ?\p{N}+`, ` ?[^\s\p{L}\p{N}]+`: the optional prefix is U+0020 only.
     const size_t start = (c == U' ' && i + 1 < n) ? i + 1 : i;
-    const CharClass cls = Classify(text[start]);
+    const CharClass cls = Classify(table, text[start]);
     if (cls != CharClass::kSpace) {
       size_t end = start + 1;
-      while (end < n && Classify(text[end]) == cls) ++end;
+      while (end < n && Classify(table, text[end]) == cls) ++end;
       words.emplace_back(i, end);
       i = end;
       continue;
@@ -95,7 +99,7 @@ void SplitGpt2Words(std::u32string_view text, std::vector<std::pair<size_t, size
     // run followed by a non-space gives its last character back to the next word (where
     // a space becomes the optional prefix). A single such character falls to `\s+`.
     size_t end = i + 1;
-    while (end < n && Classify(text[end]) == CharClass::kSpace) ++end;
+    while (end < n && Classify(table, text[end]) == CharClass::kSpace) ++end;
     if (end < n && end - i >= 2) --end;
     words.emplace_back(i, end);
     i = end;

@@ -1,5 +1,6 @@
 #include "tokenizers/fast/dct.h"
 
+#include <algorithm>
 #include <array>
 #include <atomic>
 #include <map>
@@ -17,49 +18,68 @@ namespace {
 // through the mutex-guarded map.
 constexpr int kFastSlots = 512;
 
+// Both transforms sum each output over its T terms in ascending order from +0.0, the order
+// of the textbook loop, so the coefficients (and FAST's ids) are bit-identical to it; the
+// loops are arranged so the innermost one runs over contiguous outputs (vectorized).
+
+// coeffs[k][d] = sum_n basis[k][n] x[n][d]: per dim, the T outputs accumulate side by side
+// with the transposed basis (basis_t[n][k]).
 template <class In>
-void ForwardImpl(const std::vector<double>& basis, int horizon, std::span<const In> x, int dims,
+void ForwardImpl(const std::vector<double>& basis_t, int horizon, std::span<const In> x, int dims,
                  std::span<double> coeffs) {
-  const size_t d_count = static_cast<size_t>(dims);
-  for (int k = 0; k < horizon; ++k) {
-    double* out = coeffs.data() + static_cast<size_t>(k) * d_count;
-    for (size_t d = 0; d < d_count; ++d) out[d] = 0.0;
-    const double* row = basis.data() + static_cast<size_t>(k) * horizon;
-    for (int n = 0; n < horizon; ++n) {
-      const double w = row[n];
-      const In* in = x.data() + static_cast<size_t>(n) * d_count;
-      for (size_t d = 0; d < d_count; ++d) out[d] += w * static_cast<double>(in[d]);
+  const auto t_count = static_cast<size_t>(horizon);
+  const auto d_count = static_cast<size_t>(dims);
+  thread_local std::vector<double> acc_buffer;
+  acc_buffer.resize(t_count);
+  double* __restrict acc = acc_buffer.data();
+  for (size_t d = 0; d < d_count; ++d) {
+    std::fill(acc, acc + t_count, 0.0);
+    for (size_t n = 0; n < t_count; ++n) {
+      const double v = static_cast<double>(x[n * d_count + d]);
+      const double* __restrict column = basis_t.data() + n * t_count;
+      for (size_t k = 0; k < t_count; ++k) acc[k] += column[k] * v;
     }
+    for (size_t k = 0; k < t_count; ++k) coeffs[k * d_count + d] = acc[k];
   }
 }
 
+// x[n][d] = sum_k basis[k][n] coeffs[k][d]. A zero coefficient adds an exact +-0 to a sum
+// that starts at +0.0 and so can never be -0.0: skipping it changes no bit, and FAST's
+// quantized high frequencies are mostly zero.
 template <class Out>
 void InverseImpl(const std::vector<double>& basis, int horizon, std::span<const double> coeffs, int dims,
                  std::span<Out> x) {
-  const size_t d_count = static_cast<size_t>(dims);
+  const auto t_count = static_cast<size_t>(horizon);
+  const auto d_count = static_cast<size_t>(dims);
   // Accumulate in double even for float output, so float is only the final rounding.
-  thread_local std::vector<double> acc;
-  acc.assign(static_cast<size_t>(horizon) * d_count, 0.0);
-  for (int k = 0; k < horizon; ++k) {
-    const double* c = coeffs.data() + static_cast<size_t>(k) * d_count;
-    const double* row = basis.data() + static_cast<size_t>(k) * horizon;
-    for (int n = 0; n < horizon; ++n) {
-      const double w = row[n];
-      double* out = acc.data() + static_cast<size_t>(n) * d_count;
-      for (size_t d = 0; d < d_count; ++d) out[d] += w * c[d];
+  thread_local std::vector<double> acc_buffer;
+  acc_buffer.resize(t_count);
+  double* __restrict acc = acc_buffer.data();
+  for (size_t d = 0; d < d_count; ++d) {
+    std::fill(acc, acc + t_count, 0.0);
+    for (size_t k = 0; k < t_count; ++k) {
+      const double c = coeffs[k * d_count + d];
+      if (c == 0.0) continue;
+      const double* __restrict row = basis.data() + k * t_count;
+      for (size_t n = 0; n < t_count; ++n) acc[n] += row[n] * c;
     }
+    for (size_t n = 0; n < t_count; ++n) x[n * d_count + d] = static_cast<Out>(acc[n]);
   }
-  for (size_t i = 0; i < acc.size(); ++i) x[i] = static_cast<Out>(acc[i]);
 }
 
 }  // namespace
 
-DctBasis::DctBasis(int horizon) : k_horizon_(horizon), k_basis_(static_cast<size_t>(horizon) * horizon) {
+DctBasis::DctBasis(int horizon)
+    : k_horizon_(horizon),
+      k_basis_(static_cast<size_t>(horizon) * horizon),
+      k_basis_t_(static_cast<size_t>(horizon) * horizon) {
   const double t = horizon;
   for (int k = 0; k < horizon; ++k) {
     const double s = k == 0 ? std::sqrt(1.0 / t) : std::sqrt(2.0 / t);
     for (int n = 0; n < horizon; ++n) {
-      k_basis_[static_cast<size_t>(k) * horizon + n] = s * std::cos(std::numbers::pi * k * (2.0 * n + 1.0) / (2.0 * t));
+      const double value = s * std::cos(std::numbers::pi * k * (2.0 * n + 1.0) / (2.0 * t));
+      k_basis_[static_cast<size_t>(k) * horizon + n] = value;
+      k_basis_t_[static_cast<size_t>(n) * horizon + k] = value;
     }
   }
 }
@@ -80,10 +100,10 @@ const DctBasis& DctBasis::ForHorizon(int horizon) {
 }
 
 void DctBasis::Forward(std::span<const float> x, int dims, std::span<double> coeffs) const {
-  ForwardImpl(k_basis_, k_horizon_, x, dims, coeffs);
+  ForwardImpl(k_basis_t_, k_horizon_, x, dims, coeffs);
 }
 void DctBasis::Forward(std::span<const double> x, int dims, std::span<double> coeffs) const {
-  ForwardImpl(k_basis_, k_horizon_, x, dims, coeffs);
+  ForwardImpl(k_basis_t_, k_horizon_, x, dims, coeffs);
 }
 void DctBasis::Inverse(std::span<const double> coeffs, int dims, std::span<double> x) const {
   InverseImpl(k_basis_, k_horizon_, coeffs, dims, x);

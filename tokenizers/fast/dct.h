@@ -33,7 +33,8 @@ class DctBasis final {
 
  private:
   int k_horizon_;
-  std::vector<double> k_basis_;  // (T x T), row k = frequency k
+  std::vector<double> k_basis_;    // (T x T), row k = frequency k
+  std::vector<double> k_basis_t_;  // its transpose, row n = time step n
 };
 
 // numpy.around: round half to even. Relies on the default FE_TONEAREST mode, which is

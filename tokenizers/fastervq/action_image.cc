@@ -22,22 +22,7 @@ std::string GroupsText(const std::vector<std::vector<int>>& groups) {
 
 std::vector<std::vector<int>> AutoDimGroups(int dims) {
   std::vector<std::vector<int>> groups;
-  if (dims < 1) return groups;
-  if (dims % 7 == 0) {
-    for (int arm = 0; arm < dims / 7; ++arm) {
-      const int base = arm * 7;
-      groups.push_back({base, base + 1, base + 2});
-      groups.push_back({base + 3, base + 4, base + 5});
-      groups.push_back({base + 6});
-    }
-    return groups;
-  }
-  for (int start = 0; start < dims - 1; start += 3) {
-    std::vector<int> group;
-    for (int d = start; d < std::min(start + 3, dims - 1); ++d) group.push_back(d);
-    groups.push_back(std::move(group));
-  }
-  groups.push_back({dims - 1});
+  for (int d = 0; d < dims; ++d) groups.push_back({d});
   return groups;
 }
 

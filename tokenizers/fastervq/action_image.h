@@ -1,6 +1,6 @@
 // FASTerVQ's action patchifier: a chunk (horizon x dims) becomes a single-channel image
-// whose columns are the dims regrouped by physical meaning (each group padded to the
-// widest group), cut into patches of time_patch rows x one dim group. Torch-free.
+// whose columns are the dims in their groups (one dim each by default; each group padded
+// to the widest group), cut into patches of time_patch rows x one dim group. Torch-free.
 #pragma once
 
 #include <cstdint>
@@ -11,12 +11,10 @@
 
 namespace fb::tokenizers {
 
-// Default grouping by physical meaning:
-//  - dims a multiple of 7 (delta-EEF arms, the repo's convention x, y, z, roll, pitch,
-//    yaw, gripper): per arm [position], [rotation], [gripper], e.g. 7 -> {0,1,2}{3,4,5}{6},
-//    14 -> six groups;
-//  - any other dims (joint positions + gripper): the last dim alone (the gripper), the
-//    rest in consecutive groups of at most 3 (8 -> {0,1,2}{3,4,5}{6}{7}); 1 -> {0}.
+// Default grouping: one group per dim, the paper's LIBERO layout (C_a = 7 positions for a
+// 7-D arm, 7 per arm for 14-D), e.g. 7 -> {0}{1}...{6}. Every dim then has its own token per
+// level and none is padded. Coarser groupings by physical meaning (7-D:
+// [[0,1,2],[3,4,5],[6]], 3 positions) are explicit `dim_groups` in the config.
 // Returns an empty list for dims < 1.
 std::vector<std::vector<int>> AutoDimGroups(int dims);
 

@@ -371,12 +371,16 @@ std::unique_ptr<FasterVqTokenizer> FasterVqTokenizer::Load(const fs::path& dir) 
   FasterVqConfig config;
   int horizon = 0, dims = 0;
   std::string hash;
+  std::vector<std::vector<int>> groups;
   try {
     JsonReader reader{file.at("config")};
     config.Describe(reader);
     horizon = file.at("horizon").get<int>();
     dims = file.at("dims").get<int>();
     hash = file.at("config_hash").get<std::string>();
+    // The groups the model was fitted with, not config.dim_groups: an empty (automatic)
+    // config meant [[0,1,2],[3,4,5],[6]] for 7-D before the default became one per dim.
+    groups = file.at("dim_groups").get<std::vector<std::vector<int>>>();
   } catch (const nlohmann::json::exception& e) {
     throw InputError(json_path.string() + ": missing or malformed key: " + e.what());
   }
@@ -385,7 +389,7 @@ std::unique_ptr<FasterVqTokenizer> FasterVqTokenizer::Load(const fs::path& dir) 
                      FasterVqConfigHash(config) + "); the file was edited or is corrupt");
   }
   auto tokenizer = std::make_unique<FasterVqTokenizer>(config);
-  ActionImageLayout layout(horizon, dims, config.time_patch, config.dim_groups);
+  ActionImageLayout layout(horizon, dims, config.time_patch, std::move(groups));
   FasterVqNet net(config, layout);
   try {
     torch::serialize::InputArchive archive;

@@ -11,14 +11,8 @@ namespace {
 using ::testing::HasSubstr;
 
 TEST(ActionImageTest, GroupsPadsAndRoundTrips) {
-  EXPECT_EQ(AutoDimGroups(7), (std::vector<std::vector<int>>{{0, 1, 2}, {3, 4, 5}, {6}}));
-  EXPECT_EQ(AutoDimGroups(14).size(), 6u);
-  EXPECT_EQ(AutoDimGroups(14)[3], (std::vector<int>{7, 8, 9}));
-  EXPECT_EQ(AutoDimGroups(8), (std::vector<std::vector<int>>{{0, 1, 2}, {3, 4, 5}, {6}, {7}}));
-  EXPECT_EQ(AutoDimGroups(1), (std::vector<std::vector<int>>{{0}}));
-
   // 5 steps with patches of 2 -> 6 rows (last row repeated); 3 groups of width 3.
-  const ActionImageLayout layout(5, 7, 2, {});
+  const ActionImageLayout layout(5, 7, 2, {{0, 1, 2}, {3, 4, 5}, {6}});
   EXPECT_EQ(layout.padded_horizon(), 6);
   EXPECT_EQ(layout.time_groups(), 3);
   EXPECT_EQ(layout.image_columns(), 9);
@@ -45,6 +39,29 @@ TEST(ActionImageTest, GroupsPadsAndRoundTrips) {
   // Custom grouping: a 4-D action as [[3], [0, 2, 1]].
   const ActionImageLayout custom(4, 4, 4, {{3}, {0, 2, 1}});
   EXPECT_EQ(custom.column_of_dim(), (std::vector<int>{3, 5, 4, 0}));
+}
+
+TEST(ActionImageTest, DefaultsToOneGroupPerDimAsThePaper) {
+  EXPECT_EQ(AutoDimGroups(7), (std::vector<std::vector<int>>{{0}, {1}, {2}, {3}, {4}, {5}, {6}}));
+  EXPECT_EQ(AutoDimGroups(14).size(), 14u);
+  EXPECT_EQ(AutoDimGroups(14)[9], (std::vector<int>{9}));
+  EXPECT_EQ(AutoDimGroups(1), (std::vector<std::vector<int>>{{0}}));
+  EXPECT_TRUE(AutoDimGroups(0).empty());
+
+  // The paper's LIBERO layout: 20 x 7 with h = 20 is one time group x 7 dims = 7 positions,
+  // an image with no padding column.
+  const ActionImageLayout layout(20, 7, 20, {});
+  EXPECT_EQ(layout.positions(), 7);
+  EXPECT_EQ(layout.group_width(), 1);
+  EXPECT_EQ(layout.image_columns(), 7);
+  EXPECT_EQ(layout.patch_size(), 20);
+  std::vector<float> chunk(140);
+  for (size_t i = 0; i < chunk.size(); ++i) chunk[i] = static_cast<float>(i);
+  std::vector<float> image(140), patches(140);
+  layout.ToImage(chunk, image);
+  EXPECT_EQ(image, chunk);  // columns are the dims in order
+  layout.ToPatches(image, patches);
+  EXPECT_EQ(patches[3 * 20 + 5], chunk[5 * 7 + 3]);  // patch 3 = dim 3 over time
 }
 
 TEST(ActionImageTest, RejectsChunksThatDoNotMatchTheGrouping) {

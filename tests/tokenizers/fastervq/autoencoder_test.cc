@@ -8,14 +8,14 @@ namespace fb::tokenizers {
 namespace {
 
 TEST(AutoencoderTest, EveryArchitectureMapsImagesToOneCodeVectorPerPositionAndBack) {
-  const ActionImageLayout layout(20, 14, 10, {});  // 2 time groups x 6 dim groups
+  const ActionImageLayout layout(20, 14, 10, {});  // 2 time groups x 14 dim groups (one per dim)
   for (const char* architecture : {"hybrid", "conv", "transformer"}) {
     auto config = testing::TinyConfig();
     config.architecture = architecture;
     ActionAutoencoder model(config, layout);
     const auto images = torch::randn({5, layout.padded_horizon(), layout.image_columns()});
     const auto z = model->Encode(images);
-    EXPECT_EQ(z.sizes(), (std::vector<int64_t>{5, 12, config.code_dim})) << architecture;
+    EXPECT_EQ(z.sizes(), (std::vector<int64_t>{5, 28, config.code_dim})) << architecture;
     EXPECT_EQ(model->Decode(z).sizes(), images.sizes()) << architecture;
     // A token depends on its own patch; with attention it also sees the others.
     auto changed = images.clone();

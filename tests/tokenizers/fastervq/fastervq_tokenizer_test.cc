@@ -162,6 +162,38 @@ TEST(FasterVqTokenizerTest, SaveLoadKeepsIdsAndBatchesMatchSingleCalls) {
   fs::remove_all(dir);
 }
 
+TEST(FasterVqTokenizerTest, AutomaticGroupsAreOnePerDimAndOldAutomaticSavesStillLoad) {
+  torch::set_num_threads(1);
+  auto config = testing::TinyConfig();
+  config.dim_groups = {};  // automatic: one position per dim and time group, as the paper
+  config.time_patch = 20;
+  config.steps = 5;
+  FasterVqTokenizer per_dim(config);
+  per_dim.Fit(testing::SmoothChunks(64), {});
+  EXPECT_EQ(per_dim.positions(), 7);
+  EXPECT_EQ(per_dim.tokens_per_chunk(), 21);
+  EXPECT_EQ(per_dim.Encode(testing::SmoothChunks(1, 5).chunk(0), kH, kD).size(), 21u);
+
+  // A tokenizer saved while "automatic" meant [[0,1,2],[3,4,5],[6]] records empty
+  // config.dim_groups beside its real groups: Load must build the recorded layout.
+  const auto tokenizer = FitTiny(20);
+  const auto chunks = testing::SmoothChunks(16, /*seed=*/4);
+  const fs::path dir = fs::temp_directory_path() / ("fastervq_old_auto_test_" + std::to_string(::getpid()));
+  fs::remove_all(dir);
+  fs::create_directories(dir);
+  tokenizer->Save(dir);
+  auto file = nlohmann::json::parse(std::ifstream(dir / "fastervq.json"));
+  auto old_config = tokenizer->config();
+  old_config.dim_groups = {};
+  file["config"]["dim_groups"] = nlohmann::json::array();
+  file["config_hash"] = FasterVqConfigHash(old_config);
+  std::ofstream(dir / "fastervq.json") << file.dump();
+  const auto loaded = FasterVqTokenizer::Load(dir);
+  EXPECT_EQ(loaded->positions(), kPositions);
+  EXPECT_EQ(loaded->EncodeBatch(chunks), tokenizer->EncodeBatch(chunks));
+  fs::remove_all(dir);
+}
+
 std::string ReadBytes(const fs::path& path) {
   std::ifstream in(path, std::ios::binary);
   return {std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>()};
@@ -217,7 +249,9 @@ TEST(FasterVqTokenizerTest, RejectsNonFiniteDataWrongShapesAndBadConfigs) {
   config::Validate(defaults);
   EXPECT_NO_THROW(defaults.Validate());
   EXPECT_EQ(defaults.levels, 3);
-  EXPECT_EQ(defaults.architecture, "transformer");  // the hybrid's conv stems drop dims here
+  EXPECT_TRUE(defaults.dim_groups.empty());  // one position per dim: 3 x 7 = 21 tokens for 20 x 7
+  EXPECT_EQ(defaults.time_patch, 20);
+  EXPECT_EQ(defaults.architecture, "hybrid");  // the paper's; its stems learn every dim one per group
   EXPECT_GT(defaults.vq_warmup_steps, 0);
 }
 

@@ -13,6 +13,8 @@ namespace fb::tokenizers::testing {
 
 inline FasterVqConfig TinyConfig() {
   FasterVqConfig c;
+  // The physical grouping, not the per-dim default: fewer positions keep the tests fast.
+  c.dim_groups = {{0, 1, 2}, {3, 4, 5}, {6}};
   c.time_patch = 10;  // 20-step chunks: 2 time groups x 3 dim groups = 6 positions
   c.architecture = "hybrid";
   c.width = 32;
