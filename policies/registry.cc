@@ -7,6 +7,7 @@
 #include "policies/remote/openpi_policy.h"
 #include "policies/replay/replay_policy.h"
 #include "policies/scripted_expert/scripted_expert_policy.h"
+#include "policies/tokenized_expert/tokenized_expert_policy.h"
 #include "policies/torchscript/torchscript_policy.h"
 #include "policies/vla/vla_policy.h"
 #include "policies/zero/zero_policy.h"
@@ -23,6 +24,7 @@ const std::map<std::string, PolicyFactory>& Registry() {
       {"random", &RandomPolicy::Create},
       {"replay", &ReplayPolicy::Create},
       {"scripted_expert", &ScriptedExpertPolicy::Create},
+      {"tokenized_expert", &TokenizedExpertPolicy::Create},
       {"torchscript", &TorchScriptPolicy::Create},
       {"zero", &ZeroPolicy::Create},
   };

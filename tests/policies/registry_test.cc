@@ -26,8 +26,8 @@ config::Subtree Params(const std::string& yaml) {
 
 TEST(PolicyRegistryTest, BuiltinsAreFoundByName) {
   EXPECT_THAT(PolicyNames(), ElementsAre("binning_ar", "fast_ar", "fastervla", "openpi", "random", "replay",
-                                         "scripted_expert", "torchscript", "zero"));
-  for (const auto& name : {"openpi", "random", "scripted_expert", "zero"}) EXPECT_EQ(CreatePolicy(name)->name(), name);
+                                         "scripted_expert", "tokenized_expert", "torchscript", "zero"));
+  for (const auto& name : {"openpi", "random", "scripted_expert", "tokenized_expert", "zero"}) EXPECT_EQ(CreatePolicy(name)->name(), name);
 }
 
 TEST(PolicyRegistryTest, LearnedPoliciesNeedACheckpoint) {
@@ -53,7 +53,7 @@ TEST(PolicyRegistryTest, UnknownNameSuggestsTheNearest) {
     FAIL() << "expected InputError";
   } catch (const InputError& e) {
     EXPECT_THAT(e.what(), HasSubstr("unknown policy 'randon'; did you mean 'random'?"));
-    EXPECT_THAT(e.what(), HasSubstr("(registered: binning_ar fast_ar fastervla openpi random replay scripted_expert torchscript zero)"));
+    EXPECT_THAT(e.what(), HasSubstr("(registered: binning_ar fast_ar fastervla openpi random replay scripted_expert tokenized_expert torchscript zero)"));
   }
 }
 

@@ -34,13 +34,15 @@ struct Untrained {
   PrefixCache prefix;
   Untrained(const ActionTokenLayout& layout, int seed) {
     torch::manual_seed(seed);
-    net = VlaNet(testing::TinyTrainConfig("fast_ar", "unused", "unused").model, 10, 8, layout.input_vocab(),
-                 layout.output_vocab());
+    net = VlaNet(testing::TinyTrainConfig("fast_ar", "unused", "unused").model,
+                 VlaVocabularies{10, 0, 0, layout.input_vocab(), layout.output_vocab()}, 8);
     net->eval();
     torch::NoGradGuard no_grad;
-    prefix = net->EncodePrefix(
-        torch::randint(0, 256, {1, 2, testing::kImageSize, testing::kImageSize, 3}).to(torch::kUInt8),
-        torch::tensor({{2, 3, 4, 0, 0, 0, 0, 0}}, torch::kInt64), torch::randn({1, 8}));
+    PrefixInputs in;
+    in.images = torch::randint(0, 256, {1, 2, testing::kImageSize, testing::kImageSize, 3}).to(torch::kUInt8);
+    in.words = torch::tensor({{2, 3, 4, 0, 0, 0, 0, 0}}, torch::kInt64);
+    in.proprio = torch::randn({1, 8});
+    prefix = net->EncodePrefix(in);
   }
 };
 

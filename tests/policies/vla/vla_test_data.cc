@@ -80,8 +80,9 @@ VlaTrainConfig TinyTrainConfig(const std::string& policy, const fs::path& demos,
   c.tokenizer.type = policy == "fastervla" ? "fastervq" : policy == "fast_ar" ? "fast" : "binning";
   if (c.tokenizer.type == "fastervq") {
     const auto doc = config::FromAssignment(
-        "params={time_patch: 4, width: 32, heads: 2, layers: 1, codebook_size: 16, code_dim: 8, steps: 60, "
-        "vq_warmup_steps: 20, batch_size: 16, warmup_steps: 5, checkpoint_every: 0}");
+        "params={dim_groups: [[0, 1, 2], [3, 4, 5], [6]], architecture: transformer, time_patch: 4, width: 32, "
+        "heads: 2, layers: 1, codebook_size: 16, code_dim: 8, steps: 60, vq_warmup_steps: 20, batch_size: 16, "
+        "warmup_steps: 5, checkpoint_every: 0}");
     c.tokenizer.params.layers.push_back({doc.root["params"], doc, "tokenizer.params"});
   } else if (c.tokenizer.type == "fast") {
     const auto doc = config::FromAssignment("params={vocab_size: 300}");
