@@ -41,7 +41,7 @@ void FillObjectTokens(const std::vector<envs::ObjectState>& objects, const VlaMa
     float* out = features + i * kObjectFeatures;
     ObjectFeatures(raw, out);
     for (int k = 0; k < kObjectFeatures; ++k) {
-      out[k] = (out[k] - manifest.object_mean[static_cast<size_t>(k)]) / manifest.object_std[static_cast<size_t>(k)];
+      out[k] = (out[k] - manifest.object_token_mean[static_cast<size_t>(k)]) / manifest.object_token_std[static_cast<size_t>(k)];
     }
     kinds[i] = manifest.object_kinds.Id(o.kind);
     colours[i] = manifest.object_colours.Id(o.colour);

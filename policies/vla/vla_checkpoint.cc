@@ -98,8 +98,8 @@ void SaveVlaPolicy(const fs::path& dir, const VlaManifest& manifest, const token
   if (manifest.model.uses_objects()) {
     json["object_kinds"] = manifest.object_kinds.ToJson();
     json["object_colours"] = manifest.object_colours.ToJson();
-    json["object_mean"] = manifest.object_mean;
-    json["object_std"] = manifest.object_std;
+    json["object_token_mean"] = manifest.object_token_mean;
+    json["object_token_std"] = manifest.object_token_std;
   }
   WriteFileAtomic(staging / "manifest.json", json.dump(2) + "\n");
   const fs::path old = dir.string() + ".old-" + std::to_string(::getpid());
@@ -145,10 +145,10 @@ VlaBundle LoadVlaPolicy(const fs::path& dir, const std::string& expected_kind) {
     manifest.object_kinds = NameVocab::FromJson(json.value("object_kinds", nlohmann::json()), where + ": object_kinds");
     manifest.object_colours =
         NameVocab::FromJson(json.value("object_colours", nlohmann::json()), where + ": object_colours");
-    manifest.object_mean = Field<std::vector<float>>(json, "object_mean", where);
-    manifest.object_std = Field<std::vector<float>>(json, "object_std", where);
-    if (manifest.object_mean.size() != kObjectFeatures || manifest.object_std.size() != kObjectFeatures) {
-      throw InputError(where + ": object_mean and object_std must hold " + std::to_string(kObjectFeatures) +
+    manifest.object_token_mean = Field<std::vector<float>>(json, "object_token_mean", where);
+    manifest.object_token_std = Field<std::vector<float>>(json, "object_token_std", where);
+    if (manifest.object_token_mean.size() != kObjectFeatures || manifest.object_token_std.size() != kObjectFeatures) {
+      throw InputError(where + ": object_token_mean and object_token_std must hold " + std::to_string(kObjectFeatures) +
                        " values (one per object feature)");
     }
   }

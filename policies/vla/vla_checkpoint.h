@@ -34,7 +34,7 @@ struct VlaManifest {
   // State modes: the object tokens' kind and colour names and their features' statistics
   // (kObjectFeatures each); empty in image mode.
   NameVocab object_kinds, object_colours;
-  std::vector<float> object_mean, object_std;
+  std::vector<float> object_token_mean, object_token_std;
   nlohmann::json training;  // steps, losses, validation metrics, data and config hashes
 };
 

@@ -316,7 +316,7 @@ VlaData PrepareVlaData(const VlaTrainConfig& config, const tokenizers::FitOption
     }
     manifest.object_kinds = NameVocab::Build(kinds);
     manifest.object_colours = NameVocab::Build(colours);
-    features.Write(manifest.object_mean, manifest.object_std);
+    features.Write(manifest.object_token_mean, manifest.object_token_std);
   }
 
   const auto& tc = config.tokenizer;

@@ -27,7 +27,7 @@ struct VlaSamples {
   // VlaData::object_mean/std, and 1 where the demo has that object (n x 3 slots); else empty.
   torch::Tensor objects, object_mask;
   // State modes: object tokens (n x max_objects x kObjectFeatures), normalized by the manifest's
-  // object_mean/std, and their kind and colour ids (n x max_objects, 0 = no object).
+  // object_token_mean/std, and their kind and colour ids (n x max_objects, 0 = no object).
   torch::Tensor object_states, object_kinds, object_colours;
   int64_t size() const { return words.defined() ? words.size(0) : 0; }
 };
