@@ -26,10 +26,12 @@ void CopyEpisodeState(const EpisodeState& from, EpisodeState& to) {
 }
 
 void AppendExpertChunk(const EnvSpec& spec, const ScriptedExpert& expert, const EpisodeState& state,
-                       const ExpertState& memory, int horizon, EpisodeState& scratch, std::vector<float>& out) {
+                       const ExpertState& memory, int horizon, EpisodeState& scratch, std::vector<float>& out,
+                       std::vector<ExpertState>* memories) {
   if (state.done) throw InputError(fmt::format("episode {} is over; it has no expert chunk", state.id.ToString()));
   CopyEpisodeState(state, scratch);
   ExpertState clean = memory;
+  if (memories != nullptr) memories->clear();
   std::vector<double> action;
   for (int k = 0; k < horizon; ++k) {
     if (!scratch.done) {
@@ -37,6 +39,7 @@ void AppendExpertChunk(const EnvSpec& spec, const ScriptedExpert& expert, const 
       Step(spec, action, scratch);
     }
     out.insert(out.end(), action.begin(), action.end());
+    if (memories != nullptr) memories->push_back(clean);
   }
 }
 

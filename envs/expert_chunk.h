@@ -21,8 +21,11 @@ void CopyEpisodeState(const EpisodeState& from, EpisodeState& to);
 // `state` with memory `expert`, stepping a copy of both in `scratch` (state and expert are
 // left unchanged). When the copy's episode ends (success, timeout or failure, by the env's
 // rules) before `horizon` actions, its last action is repeated, as the trainer pads a plain
-// demo's chunks past its end. `state` must not be done. Throws like Step.
+// demo's chunks past its end. `state` must not be done. With `memories`, also replaces its
+// contents with the expert's memory after each of the `horizon` actions (a policy that executes
+// k of them goes on from memories[k - 1]). Throws like Step.
 void AppendExpertChunk(const EnvSpec& spec, const ScriptedExpert& expert, const EpisodeState& state,
-                       const ExpertState& memory, int horizon, EpisodeState& scratch, std::vector<float>& out);
+                       const ExpertState& memory, int horizon, EpisodeState& scratch, std::vector<float>& out,
+                       std::vector<ExpertState>* memories = nullptr);
 
 }  // namespace fb::envs

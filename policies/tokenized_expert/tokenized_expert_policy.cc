@@ -49,22 +49,9 @@ ActionChunk TokenizedExpertPolicy::DoAct(const envs::Observation&) {
   }
   // Plan: the clean expert's next horizon actions from a copy of the episode.
   const int dims = k_spec_->action_dim();
-  envs::CopyEpisodeState(*k_state_, k_scratch_);
-  envs::ExpertState memory = k_memory_;
-  k_planned_memory_.clear();
   std::vector<float> planned;
-  for (int i = 0; i < k_horizon_; ++i) {
-    if (k_scratch_.done) {  // the copy's episode ended: hold the last action, as demos are padded
-      const std::vector<float> last(planned.end() - dims, planned.end());
-      planned.insert(planned.end(), last.begin(), last.end());
-      k_planned_memory_.push_back(memory);
-      continue;
-    }
-    const std::vector<double> action = k_expert_->Act(*k_spec_, k_scratch_, memory);
-    planned.insert(planned.end(), action.begin(), action.end());
-    k_planned_memory_.push_back(memory);
-    envs::Step(*k_spec_, action, k_scratch_);
-  }
+  envs::AppendExpertChunk(*k_spec_, *k_expert_, *k_state_, k_memory_, k_horizon_, k_scratch_, planned,
+                          &k_planned_memory_);
   k_planned_at_ = k_state_->step;
 
   ActionChunk chunk;
