@@ -24,6 +24,8 @@ struct CompareConfig {
   double alpha = 0.05;
   double min_drop = 0.05;
   std::string gate;
+  double power = 0.8;
+  double detect_relative_drop = 0.5;
   int bootstrap_resamples = 10000;
   double confidence = 0.95;
   int64_t seed = 0;
@@ -32,6 +34,8 @@ struct CompareConfig {
     v("alpha", alpha, config::Range{0.0, 1.0});
     v("min_drop", min_drop, config::Range{0.0, 1.0});
     v("gate", gate, config::OneOf{"overall", "any_group"});
+    v("power", power, config::Range{0.5, 0.999});
+    v("detect_relative_drop", detect_relative_drop, config::Range{0.01, 1.0});
     v("bootstrap_resamples", bootstrap_resamples, config::Range{1, 10000000});
     v("confidence", confidence, config::Range{0.5, 0.9999});
     v("seed", seed, config::Range{int64_t{0}, int64_t{1} << 62});
@@ -87,12 +91,20 @@ int RunCompare(const std::string& baseline_path, const std::string& candidate_pa
   if (config.gate == "any_group") {
     for (const auto& g : comparison.groups) failed |= eval::Judge(g, thresholds) == eval::Verdict::kRegression;
   }
+  const reports::GatePower power = reports::MeasureGatePower(comparison.overall, thresholds, config.power,
+                                                              config.detect_relative_drop);
   const std::string markdown = reports::ComparisonMarkdown(
       comparison, {baseline_path, candidate_path, baseline.policy, candidate.policy, thresholds, bootstrap,
-                   config.gate, failed});
+                   config.gate, failed, power});
   fmt::print("{}", markdown);
   if (!out_file.empty()) WriteFileAtomic(out_file, markdown);
   if (failed) spdlog::error("regression: the candidate is significantly worse than the baseline");
+  if (!failed && !power.sufficient()) {
+    spdlog::warn("inconclusive: {} paired episodes cannot detect a {:.0f}% drop of the baseline's success with {:.0f}% "
+                 "power (it would take {}); no regression was found, none is ruled out",
+                 comparison.overall.paired, 100 * config.detect_relative_drop, 100 * config.power,
+                 power.episodes_needed > 0 ? std::to_string(power.episodes_needed) + " episodes" : "more than 5000");
+  }
   return failed ? kExitCheckFailed : kExitOk;
 }
 

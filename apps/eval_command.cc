@@ -15,6 +15,8 @@
 #include "eval/eval_run.h"
 #include "eval/merge.h"
 #include "eval/mpi_world.h"
+#include "eval/run_protocol.h"
+#include "policies/registry.h"
 
 namespace fb::apps {
 namespace {
@@ -80,6 +82,10 @@ int RunMpi(const eval::EvalConfig& config, eval::MpiWorld& world) {
 int RunEval(const EvalOptions& options) {
   auto config = LoadCommandConfig<eval::EvalConfig>(kBuiltin, options.config);
   if (!options.config.out.empty()) config.out = options.config.out;
+  // The policy is built once before anything is written: a bad name, parameter or checkpoint
+  // fails here and leaves --out untouched, and its protocol fills the run's defaults.
+  config = eval::ApplyPolicyProtocol(config, policies::CreatePolicy(config.policy.name, config.policy.params)->protocol());
+  eval::BuildEpisodeList(config);  // unknown tasks, splits and embodiments fail before anything is written
   const auto world = eval::JoinMpiWorldIfLaunched();
   if (world && world->size() > 1) {
     if (!options.shard.empty()) throw InputError("--shard cannot be combined with mpirun: each rank takes shard rank/size");

@@ -40,14 +40,14 @@ double Distance3(const double a[3], const double b[3]) {
 // The delta-EEF action toward waypoint `goal` from the commanded pose, at most `speed` of
 // max_translation per step.
 void WriteAction(const double goal[3], const ArmTarget& target, double speed, double yaw_error, double gripper,
-                 double max_t, double max_r, double* action) {
+                 double max_t, double max_r, double yaw_gain, double* action) {
   double delta[3];
   mju_sub3(delta, goal, target.pos);
   const double norm = mju_norm3(delta);
   const double limit = speed * max_t;
   if (norm > limit) mju_scl3(delta, delta, limit / norm);
   for (int i = 0; i < 3; ++i) action[i] = delta[i] / max_t;
-  action[5] = Clip(yaw_error / max_r, -0.5, 0.5);
+  action[5] = Clip(yaw_gain * yaw_error / max_r, -0.5, 0.5);
   action[6] = gripper;
 }
 
@@ -136,7 +136,8 @@ void ScriptedExpert::ActSkill(const EnvSpec& spec, const EpisodeState& episode, 
                                                           : skills::PressButton(context, expert);
   if (cmd.finished) NextStep(spec, d, arm, expert);
   const ActionConfig& a = spec.embodiment().config().action;
-  WriteAction(cmd.goal, target, cmd.speed, cmd.yaw_error, cmd.gripper, a.max_translation, a.max_rotation, action);
+  WriteAction(cmd.goal, target, cmd.speed, cmd.yaw_error, cmd.gripper, a.max_translation, a.max_rotation, k_options_.yaw_gain,
+              action);
 }
 
 bool ScriptedExpert::ArmFinished(int arm, const ArmExpertState& expert) const {
@@ -287,7 +288,8 @@ void ScriptedExpert::ActArm(const EnvSpec& spec, const EpisodeState& episode, in
 
   // Phase transitions that depend on arriving at this phase's goal.
   if (!moved) {
-    if (expert.phase == kApproach && at(2 * o.tolerance) && std::abs(measured_yaw_error) < kYawTolerance) {
+    const bool turned = std::abs(measured_yaw_error) < kYawTolerance || expert.phase_steps > o.phase_timeout;
+    if (expert.phase == kApproach && at(2 * o.tolerance) && turned) {
       next(kDescend);
     } else if (expert.phase == kDescend && at(o.tolerance)) {
       next(kClose);
@@ -298,7 +300,7 @@ void ScriptedExpert::ActArm(const EnvSpec& spec, const EpisodeState& episode, in
     }
   }
 
-  WriteAction(goal, target, speed, yaw_error, gripper, max_t, max_r, action);
+  WriteAction(goal, target, speed, yaw_error, gripper, max_t, max_r, o.yaw_gain, action);
 }
 
 StepResult RunExpertEpisode(const EnvSpec& spec, const ScriptedExpert& expert, const EpisodeId& id,

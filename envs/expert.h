@@ -22,7 +22,12 @@ struct ExpertOptions {
   double release_height = 0.012;  // m between the carried object's bottom and the target's top
   int close_steps = 8;            // control steps to close the gripper
   int open_steps = 6;             // control steps to open it
-  int phase_timeout = 60;         // control steps before a waypoint counts as reached anyway
+  int phase_timeout = 60;         // control steps before a waypoint (or a wrist turn) counts as reached anyway
+  // Share of the remaining yaw error commanded per step: the wrist turns along a smooth
+  // exponential, as a teleoperator's would. Commanding the whole error at once made every turn
+  // a one-step impulse, which a learned tokenizer reconstructs as zero (docs/fastervq.md,
+  // "Impulses"), so the expert replanning through it never turned and never descended.
+  double yaw_gain = 0.3;
   int max_retries = 3;            // grasp attempts per plan step after the first
 };
 

@@ -23,6 +23,9 @@ void EvalConfig::Validate() const {
   for (const int index : init_indices) {
     if (index < 0) throw InputError(fmt::format("eval config: init_indices holds {}; indices are >= 0", index));
   }
+  if (replan_interval && (*replan_interval < 0 || *replan_interval > 100000)) {
+    throw InputError(fmt::format("eval config: replan_interval {} is out of range [0, 100000]", *replan_interval));
+  }
   RejectRepeats(init_indices, "init_indices");
   RejectRepeats(tasks, "tasks");
   RejectRepeats(splits, "splits");

@@ -3,6 +3,7 @@
 #pragma once
 
 #include <cstdint>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -29,7 +30,8 @@ struct EvalConfig {
   std::vector<int> init_indices;         // initial states per (task, split)
   int64_t seed = 0;                      // episode seed = seed + init_index
   std::string out;                       // output directory
-  int replan_interval = 0;               // actions executed per chunk; 0 = whole chunk
+  std::optional<int> replan_interval;    // actions executed per chunk; 0 = whole chunk; absent = the policy's
+  bool embodiment_override = false;      // run in-distribution splits on embodiments the policy was not trained on
   int workers = 1;                       // episodes run in parallel; 0 = one per core
   double policy_timeout_s = 0;           // limit per policy call (Reset, Act); 0 = none
   double episode_timeout_s = 0;          // wall-time limit per episode; 0 = none
@@ -44,7 +46,8 @@ struct EvalConfig {
     v("init_indices", init_indices, config::NonEmpty{});
     v("seed", seed, config::Range{int64_t{0}, int64_t{1} << 62});
     v("out", out, config::NonEmpty{});
-    v("replan_interval", replan_interval, config::Range{0, 100000});
+    v("replan_interval", replan_interval);
+    v("embodiment_override", embodiment_override);
     v("workers", workers, config::Range{0, 1024});
     v("policy_timeout_s", policy_timeout_s, config::Range{0.0, 1e6});
     v("episode_timeout_s", episode_timeout_s, config::Range{0.0, 1e7});

@@ -59,13 +59,17 @@ std::vector<envs::EpisodeId> BuildEpisodeList(const EvalConfig& config) {
       throw InputError(fmt::format("eval config: unknown split '{}' (known: {})", split, fmt::join(known, ", ")));
     }
   }
-  // A split that names embodiments (ood-embodiment) runs only on those.
+  // A split that names embodiments (ood-embodiment) runs only on those, and the others never
+  // on them: an embodiment the run holds out is not in-distribution anywhere in it.
+  const std::vector<std::string> held_out = HeldOutEmbodiments(config);
   std::map<std::string, std::vector<std::string>> split_embodiments;
   for (const auto& split : config.splits) {
     std::vector<std::string>& allowed = split_embodiments[split];
     const std::vector<std::string> only = envs::LoadSplit(split).embodiments;
     for (const auto& embodiment : embodiments) {
-      if (only.empty() || std::find(only.begin(), only.end(), embodiment) != only.end()) allowed.push_back(embodiment);
+      const auto& listed = only.empty() ? held_out : only;
+      const bool named = std::find(listed.begin(), listed.end(), embodiment) != listed.end();
+      if (only.empty() != named) allowed.push_back(embodiment);
     }
     if (allowed.empty()) {
       spdlog::warn("split '{}' runs only on {}, which this run leaves out: it gets no episodes", split,
@@ -87,6 +91,16 @@ std::vector<envs::EpisodeId> BuildEpisodeList(const EvalConfig& config) {
     }
   }
   return episodes;
+}
+
+std::vector<std::string> HeldOutEmbodiments(const EvalConfig& config) {
+  std::vector<std::string> held_out;
+  for (const auto& split : config.splits) {
+    for (const auto& embodiment : envs::LoadSplit(split).embodiments) {
+      if (std::find(held_out.begin(), held_out.end(), embodiment) == held_out.end()) held_out.push_back(embodiment);
+    }
+  }
+  return held_out;
 }
 
 std::string RunIdentityHash(const EvalConfig& config) {

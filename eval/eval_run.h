@@ -22,6 +22,9 @@ namespace fb::eval {
 // or an embodiment the suite does not list.
 std::vector<envs::EpisodeId> BuildEpisodeList(const EvalConfig& config);
 
+// The embodiments that the run's splits name (ood-embodiment's held-out robots), in order.
+std::vector<std::string> HeldOutEmbodiments(const EvalConfig& config);
+
 // Hash of what decides the episodes and their outcomes: the resolved config without the keys
 // that only change how it runs (workers, out, videos). Shards of one run share it.
 std::string RunIdentityHash(const EvalConfig& config);

@@ -40,7 +40,7 @@ EvalWorker::EvalWorker(const EvalConfig& config, SpecCache& specs, std::filesyst
                        PolicyMaker make_policy)
     : k_specs_(specs),
       k_run_dir_(std::move(run_dir)),
-      k_options_{config.replan_interval, config.policy_timeout_s, config.episode_timeout_s},
+      k_options_{config.replan_interval.value_or(0), config.policy_timeout_s, config.episode_timeout_s},
       k_make_policy_(std::move(make_policy)),
       k_session_(NewSession()) {}
 

@@ -30,6 +30,14 @@ struct CallMetrics {
   int decode_failures = 0;  // chunks whose tokens did not decode (replaced by the fallback)
 };
 
+// How a policy expects to be run, as its training recorded it; empty fields impose nothing.
+// `fasterbench eval` takes its replan interval as the run's default and runs it under splits
+// that name no embodiments (id, ood-position, ...) only on the embodiments it was trained on.
+struct PolicyProtocol {
+  int replan_interval = 0;               // executed actions per chunk; 0 = not stated
+  std::vector<std::string> embodiments;  // the training data's embodiments; empty = not stated
+};
+
 // A chunk of actions: `steps` rows of `action_dim` values, row-major.
 struct ActionChunk {
   std::vector<double> actions;  // (steps x action_dim)
@@ -61,6 +69,9 @@ class Policy {
 
   // Which observation parts the policy reads; images cost rendering time, so none by default.
   virtual envs::ObservationOptions observation_options() const;
+
+  // The protocol the policy was trained for; nothing stated by default.
+  virtual PolicyProtocol protocol() const { return {}; }
 
  protected:
   explicit Policy(std::string name) : k_name_(std::move(name)) {}

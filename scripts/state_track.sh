@@ -2,11 +2,12 @@
 # The state-observation track (docs/policies.md, "Observation modes"): FASTerVLA, FAST-AR and
 # binning-AR trained on the same state-only demos of the four single-arm suites (spatial,
 # object, goal, long; panda) with the same steps and batch (configs/train/state.yaml layered
-# under each policy's file), then evaluated on `id` with openpi's LIBERO protocol (replan every
-# 5 executed actions); FAST-AR is evaluated twice from one checkpoint, with the reference
-# decoding and with this project's constrained decoding.
+# under each policy's file), then evaluated on `id` with the protocol their manifests record
+# (openpi's LIBERO client: replan every 5 executed actions; configs/train.yaml); FAST-AR is
+# evaluated twice from one checkpoint, with the reference decoding and with this project's
+# constrained decoding.
 #   STAGES      which of collect, train, eval to run (default: all three, in order)
-# Environment: DEMO_INITS (train states per task, default 50), INITS (id states per task,
+# Environment: DEMO_INITS (train states per task, default 200: the whole split), INITS (id states per task,
 # default 10), NOISE (DART action noise of the demos, default 0), OUT (runs/state-track),
 # WORKERS (default: cores), THREADS (torch threads per training, default 1), FB (the binary).
 # Every stage resumes: rerun the same command after an interruption.
@@ -14,7 +15,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 FB=${FB:-build/bin/fasterbench}
 OUT=${OUT:-runs/state-track}
-DEMO_INITS=${DEMO_INITS:-50}
+DEMO_INITS=${DEMO_INITS:-200}
 INITS=${INITS:-10}
 NOISE=${NOISE:-0}
 WORKERS=${WORKERS:-$(nproc)}
@@ -55,7 +56,7 @@ if has_stage eval; then
     for suite in "${SUITES[@]}"; do
       "$FB" --threads 1 eval --set "policy.name=$policy" --set "policy.params.checkpoint=$OUT/train/$policy/policy" \
         --set "policy.params.decoding=$decoding" --set suite="$suite" --set 'embodiments=[panda]' --set 'splits=[id]' \
-        --set "init_indices=[$inits]" --set replan_interval=5 --workers "$WORKERS" --out "$OUT/eval/$name/$suite"
+        --set "init_indices=[$inits]" --workers "$WORKERS" --out "$OUT/eval/$name/$suite"
       runs+=("$OUT/eval/$name/$suite")
     done
   done

@@ -31,7 +31,8 @@ SkillCommand PullDrawer(const SkillContext& c, ArmExpertState& state) {
     case kApproach: {
       cmd.goal[0] = handle[0], cmd.goal[1] = handle[1], cmd.goal[2] = grasp_z + o.hover;
       cmd.yaw_error = YawToAxis(c.target.quat, state.closing_axis, axis);
-      const bool turned = std::abs(YawToAxis(c.eef_quat, state.closing_axis, axis)) < kYawTolerance;
+      const bool turned =
+          std::abs(YawToAxis(c.eef_quat, state.closing_axis, axis)) < kYawTolerance || state.phase_steps > o.phase_timeout;
       if (Arrived(c, state, cmd.goal, 2 * o.tolerance) && turned) NextPhase(state, kDescend);
       break;
     }

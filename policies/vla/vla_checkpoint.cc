@@ -91,6 +91,7 @@ void SaveVlaPolicy(const fs::path& dir, const VlaManifest& manifest, const token
                                {"dims", manifest.dims},
                                {"embodiment", manifest.embodiment},
                                {"action_space", manifest.action_space},
+                               {"replan_interval", manifest.replan_interval},
                                {"instruction_vocab", manifest.vocab.ToJson()},
                                {"proprio_mean", manifest.proprio_mean},
                                {"proprio_std", manifest.proprio_std},
@@ -135,6 +136,7 @@ VlaBundle LoadVlaPolicy(const fs::path& dir, const std::string& expected_kind) {
   manifest.dims = Field<int>(json, "dims", where);
   manifest.embodiment = Field<std::string>(json, "embodiment", where);
   manifest.action_space = Field<std::string>(json, "action_space", where);
+  manifest.replan_interval = json.value("replan_interval", 0);  // absent before the protocol was recorded
   manifest.vocab = InstructionVocab::FromJson(json.value("instruction_vocab", nlohmann::json()), where + ": instruction_vocab");
   manifest.proprio_mean = Field<std::vector<float>>(json, "proprio_mean", where);
   manifest.proprio_std = Field<std::vector<float>>(json, "proprio_std", where);

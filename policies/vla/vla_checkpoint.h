@@ -29,6 +29,7 @@ struct VlaManifest {
   VlaModelConfig model;
   int horizon = 0, dims = 0;
   std::string embodiment, action_space;
+  int replan_interval = 0;  // the evaluation protocol's executed actions per chunk; 0 = not stated
   InstructionVocab vocab;
   std::vector<float> proprio_mean, proprio_std;
   // State modes: the object tokens' kind and colour names and their features' statistics

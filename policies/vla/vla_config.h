@@ -86,6 +86,7 @@ struct VlaTrainConfig {
   double val_fraction{};           // share of demos held out for validation (by demo)
   VlaTokenizerConfig tokenizer;
   VlaModelConfig model;
+  int replan_interval{};  // the evaluation protocol, recorded in the manifest for eval's default
   int64_t steps{};
   int batch_size{};
   double lr{};
@@ -107,6 +108,7 @@ struct VlaTrainConfig {
     v("val_fraction", val_fraction, config::Range{0.0, 0.5});
     v("tokenizer", tokenizer);
     v("model", model);
+    v("replan_interval", replan_interval, config::Range{0, 100000});
     v("steps", steps, config::Range<int64_t>{1, 10'000'000});
     v("batch_size", batch_size, config::Range{1, 4096});
     v("lr", lr, config::Range{1e-7, 1.0});

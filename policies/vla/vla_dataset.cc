@@ -286,6 +286,7 @@ VlaData PrepareVlaData(const VlaTrainConfig& config, const tokenizers::FitOption
   manifest.horizon = config.horizon;
   manifest.dims = demos.front().dims;
   manifest.embodiment = demos.front().embodiment;
+  manifest.replan_interval = config.replan_interval;
   manifest.action_space = demos.front().action_space;
   std::vector<std::string> instructions;
   for (const auto* demo : train.demos) instructions.push_back(demo->instruction);

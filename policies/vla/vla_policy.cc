@@ -64,6 +64,11 @@ envs::ObservationOptions VlaPolicy::observation_options() const {
   return options;
 }
 
+PolicyProtocol VlaPolicy::protocol() const {
+  const VlaManifest& manifest = k_loaded_->bundle.manifest;
+  return {manifest.replan_interval, {manifest.embodiment}};
+}
+
 void VlaPolicy::DoAttach(const envs::EnvSpec& spec, const envs::EpisodeState&) {
   const auto& manifest = k_loaded_->bundle.manifest;
   if (spec.action_dim() != manifest.dims) {

@@ -26,6 +26,7 @@ class VlaPolicy final : public Policy {
   static std::unique_ptr<Policy> CreateBinningAr(const config::Subtree& params);
 
   envs::ObservationOptions observation_options() const override;
+  PolicyProtocol protocol() const override;
 
  private:
   struct Loaded;

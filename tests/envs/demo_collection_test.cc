@@ -251,7 +251,7 @@ TEST(RecordExpertDemoTest, ActionNoisePerturbsTheStatesNotTheLabels) {
   const ScriptedExpert expert(*spec);
   EpisodeState state;
   const EpisodeId id{"spatial", kTask, "train", "panda", 0, 0};
-  DemoRecordOptions options{16, false, false, 0.3, 5};
+  DemoRecordOptions options{16, false, false, 0.2, 5};
   const DemoEpisode noisy = RecordExpertDemo(*spec, expert, id, options, nullptr, state);
   const DemoEpisode again = RecordExpertDemo(*spec, expert, id, options, nullptr, state);
   options.action_noise = 0.0;

@@ -54,19 +54,24 @@ TEST(EvalRunTest, EpisodeListHasAFixedOrderAndSeeds) {
   EXPECT_THROW(Config("x", {"init_indices=[1, 1]"}), InputError);
 }
 
-TEST(EvalRunTest, AnEmbodimentSplitRunsOnlyOnItsHeldOutEmbodiments) {
+TEST(EvalRunTest, AnEmbodimentSplitRunsOnlyOnItsHeldOutEmbodimentsAndTheOthersNeverOnThem) {
   const auto config = Config("unused", {"tasks=[spatial_red_block_on_plate]", "embodiments=[]",
                                         "splits=[id, ood-embodiment]", "init_indices=[0]"});
   const auto held_out = envs::LoadSplit("ood-embodiment").embodiments;
   ASSERT_FALSE(held_out.empty());
-  int id = 0;
+  int id = 0, embodiment_split = 0;
   for (const auto& episode : BuildEpisodeList(config)) {
-    if (episode.split == "id") ++id;
-    if (episode.split == "ood-embodiment") {
-      EXPECT_NE(std::find(held_out.begin(), held_out.end(), episode.embodiment), held_out.end()) << episode.ToString();
+    const bool held = std::find(held_out.begin(), held_out.end(), episode.embodiment) != held_out.end();
+    if (episode.split == "id") {
+      ++id;
+      EXPECT_FALSE(held) << episode.ToString();
+    } else {
+      ++embodiment_split;
+      EXPECT_TRUE(held) << episode.ToString();
     }
   }
-  EXPECT_EQ(id, static_cast<int>(envs::LoadSuite("spatial").embodiments.size()));
+  EXPECT_EQ(id + embodiment_split, static_cast<int>(envs::LoadSuite("spatial").embodiments.size()));
+  EXPECT_EQ(embodiment_split, static_cast<int>(held_out.size()));
   const auto without = Config("unused", {"tasks=[spatial_red_block_on_plate]", "embodiments=[panda]",
                                          "splits=[ood-embodiment]", "init_indices=[0]"});
   EXPECT_TRUE(BuildEpisodeList(without).empty());
