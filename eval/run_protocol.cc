@@ -6,7 +6,6 @@
 #include <spdlog/spdlog.h>
 
 #include "core/error.h"
-#include "envs/splits.h"
 #include "envs/task_spec.h"
 #include "eval/eval_run.h"
 
