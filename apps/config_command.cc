@@ -21,11 +21,13 @@ void RegisterConfigCommand(CLI::App& app, Dispatch& dispatch) {
 
   auto* show = command->add_subcommand("show", "Print a built-in config file as compiled in");
   auto name = std::make_shared<std::string>();
-  show->add_option("name", *name, "Config name, e.g. tokenizer_eval.yaml")->required();
+  show->add_option("name", *name, "Config name, e.g. eval or tokenizer_eval.yaml")->required();
   show->callback([&dispatch, name] {
     dispatch.run = [name] {
-      const auto doc = config::LoadBuiltin(*name);
-      fmt::print("{}", *config::BuiltinConfig(*name));
+      std::string file = *name;
+      if (!config::BuiltinConfig(file) && config::BuiltinConfig(file + ".yaml")) file += ".yaml";
+      const auto doc = config::LoadBuiltin(file);  // a clear error for an unknown name
+      fmt::print("{}", *config::BuiltinConfig(file));
       return 0;
     };
   });

@@ -33,7 +33,11 @@ int RunSynth(const SynthOptions& o) {
   options.action_space = o.action_space;
   if (o.steps > 0) options.min_steps = options.max_steps = o.steps;
   options.Check();
-  const bool npy = std::filesystem::path(o.out).extension() == ".npy";
+  const std::string extension = std::filesystem::path(o.out).extension().string();
+  if (extension != ".npy" && extension != ".hdf5" && extension != ".h5") {
+    throw InputError("--out " + o.out + ": the file name says which format to write: end it in .hdf5 (or .h5) or .npy");
+  }
+  const bool npy = extension == ".npy";
   if (npy && o.steps <= 0) throw InputError("--out " + o.out + ": .npy needs equal-length episodes; pass --steps N");
 
   Progress progress("synthesizing " + o.embodiment, o.episodes, "episodes");

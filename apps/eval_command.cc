@@ -83,9 +83,11 @@ int RunEval(const EvalOptions& options) {
   auto config = LoadCommandConfig<eval::EvalConfig>(kBuiltin, options.config);
   if (!options.config.out.empty()) config.out = options.config.out;
   // The policy is built once before anything is written: a bad name, parameter or checkpoint
-  // fails here and leaves --out untouched, and its protocol fills the run's defaults.
-  config = eval::ApplyPolicyProtocol(config, policies::CreatePolicy(config.policy.name, config.policy.params)->protocol());
-  eval::BuildEpisodeList(config);  // unknown tasks, splits and embodiments fail before anything is written
+  // fails here and leaves --out untouched, and its protocol fills the run's defaults. Unknown
+  // tasks, splits and embodiments, and episodes the policy cannot run, fail here too.
+  const auto policy = policies::CreatePolicy(config.policy.name, config.policy.params);
+  config = eval::ApplyPolicyProtocol(config, policy->protocol());
+  policy->CheckEpisodes(eval::BuildEpisodeList(config));
   const auto world = eval::JoinMpiWorldIfLaunched();
   if (world && world->size() > 1) {
     if (!options.shard.empty()) throw InputError("--shard cannot be combined with mpirun: each rank takes shard rank/size");

@@ -1,5 +1,5 @@
-// `fasterbench list suites|tasks|splits|embodiments`: what the benchmark offers, as text or
-// (--json) as one JSON document on stdout.
+// `fasterbench list suites|tasks|splits|embodiments|policies|tokenizers`: what the benchmark
+// offers, as text or (--json) as one JSON document on stdout.
 #include <memory>
 #include <string>
 #include <vector>
@@ -14,12 +14,14 @@
 #include "envs/env.h"
 #include "envs/splits.h"
 #include "envs/task_spec.h"
+#include "policies/registry.h"
+#include "tokenizers/registry.h"
 
 namespace fb::apps {
 namespace {
 
 struct ListOptions {
-  std::string what;   // suites | tasks | splits | embodiments
+  std::string what;   // suites | tasks | splits | embodiments | policies | tokenizers
   std::string suite;  // empty = all suites
   bool json = false;
 };
@@ -132,6 +134,14 @@ nlohmann::json ListEmbodiments(const std::string& suite, bool json) {
   return nlohmann::json{{"embodiments", out}};
 }
 
+// Registered names (policies, tokenizers): one per line, or {"<what>": [...]}.
+nlohmann::json ListNames(const std::string& what, const std::vector<std::string>& names, bool json) {
+  if (!json) {
+    for (const auto& name : names) fmt::print("{}\n", name);
+  }
+  return nlohmann::json{{what, names}};
+}
+
 int RunList(const ListOptions& o) {
   nlohmann::json document;
   if (o.what == "suites") {
@@ -141,6 +151,10 @@ int RunList(const ListOptions& o) {
   } else if (o.what == "splits") {
     if (!o.suite.empty()) envs::LoadSuite(o.suite);  // an unknown suite is still an error
     document = ListSplits(o.json);
+  } else if (o.what == "policies") {
+    document = ListNames("policies", policies::PolicyNames(), o.json);
+  } else if (o.what == "tokenizers") {
+    document = ListNames("tokenizers", tokenizers::TokenizerTypes(), o.json);
   } else {
     document = ListEmbodiments(o.suite, o.json);
   }
@@ -152,10 +166,10 @@ int RunList(const ListOptions& o) {
 
 void RegisterListCommand(CLI::App& app, Dispatch& dispatch) {
   auto options = std::make_shared<ListOptions>();
-  auto* command = app.add_subcommand("list", "List suites, tasks, splits or embodiments");
-  command->add_option("what", options->what, "suites, tasks, splits or embodiments")
+  auto* command = app.add_subcommand("list", "List suites, tasks, splits, embodiments, policies or tokenizers");
+  command->add_option("what", options->what, "suites, tasks, splits, embodiments, policies or tokenizers")
       ->required()
-      ->check(CLI::IsMember({"suites", "tasks", "splits", "embodiments"}));
+      ->check(CLI::IsMember({"suites", "tasks", "splits", "embodiments", "policies", "tokenizers"}));
   command->add_option("--suite", options->suite, "Only this suite (its tasks, its embodiments)");
   command->add_flag("--json", options->json, "Print one JSON document instead of text");
   command->callback([&dispatch, options] { dispatch.run = [options] { return RunList(*options); }; });

@@ -8,11 +8,13 @@
 #include "core/interrupt.h"
 #include "core/logging.h"
 #include "core/torch_runtime.h"
+#include "core/version.h"
 
 int main(int argc, char** argv) {
   using namespace fb;
   CLI::App app{"fasterbench: benchmark autoregressive VLA policies and their action tokenizers"};
   app.require_subcommand(1);
+  app.set_version_flag("--version", std::string("fasterbench ") + kVersion);
   app.fallthrough();  // global flags may follow the subcommand
   apps::GlobalOptions global;
   app.add_option("--log-level", global.log_level, "trace, debug, info, warn, error or off")

@@ -4,6 +4,7 @@
 #include <iostream>
 
 #include <fmt/format.h>
+#include <fmt/ranges.h>
 #include <nlohmann/json.hpp>
 #include <spdlog/spdlog.h>
 
@@ -16,6 +17,7 @@
 #include "eval/tokenizer_study.h"
 #include "reports/tokenizer_report.h"
 #include "reports/tokenizer_study_report.h"
+#include "tokenizers/registry.h"
 #include "tokenizers/tokenizer_package.h"
 
 namespace fb::apps {
@@ -114,8 +116,15 @@ int RunEncode(const CodecOptions& options) {
   return kExitOk;
 }
 
-int RunDecode(const CodecOptions& options) {
+int RunDecode(CodecOptions options) {
   const auto package = tokenizers::LoadPackage(options.tokenizer);
+  // The chunk shape the package records is the default; flags only fill in what it lacks.
+  if (options.horizon == 0) options.horizon = package.horizon;
+  if (options.dims == 0) options.dims = package.dims;
+  if (options.horizon == 0 || options.dims == 0) {
+    throw InputError(fmt::format("tokenizer {} records no chunk shape (horizon {}, dims {}); give --horizon and --dims",
+                                 options.tokenizer, package.horizon, package.dims));
+  }
   CheckShape(package, options.tokenizer, options.horizon, options.dims);
   std::ifstream in(options.input);
   if (!in) throw InputError("cannot read '" + options.input + "'");
@@ -144,7 +153,9 @@ int RunDecode(const CodecOptions& options) {
   data::WriteNpyFloat32(options.out, shape, values);
   fmt::print(stderr, "decoded {} sequences, {} decode failures ({:.2f}%) -> {}\n", count, failures,
              count ? 100.0 * static_cast<double>(failures) / static_cast<double>(count) : 0.0, options.out);
-  return kExitOk;
+  // Some failures are a result (a policy's undecodable chunks); all of them means the ids
+  // and the tokenizer do not belong together.
+  return count > 0 && failures == count ? kExitCheckFailed : kExitOk;
 }
 
 }  // namespace
@@ -157,7 +168,8 @@ void RegisterTokenizerCommand(CLI::App& app, Dispatch& dispatch) {
   auto fit_options = std::make_shared<BenchmarkOptions>();
   auto* fit = command->add_subcommand("fit", "Fit the configured tokenizers and save them under <out>/tokenizers/");
   AddConfigOptions(*fit, *fit_options, kBuiltin, flags);
-  fit->add_option("--type", fit_options->type, "Fit only one tokenizer of this type (binning, fast, ...)");
+  fit->add_option("--type", fit_options->type,
+                  fmt::format("Fit only one tokenizer of this type ({})", fmt::join(tokenizers::TokenizerTypes(), ", ")));
   fit->callback([&dispatch, fit_options] { dispatch.run = [fit_options] { return RunBenchmark(*fit_options, false); }; });
 
   auto eval_options = std::make_shared<BenchmarkOptions>();
@@ -194,8 +206,10 @@ void RegisterTokenizerCommand(CLI::App& app, Dispatch& dispatch) {
   decode->add_option("--input", decode_options->input, "One JSON array of ids per line")
       ->required()
       ->check(CLI::ExistingFile);
-  decode->add_option("--horizon", decode_options->horizon, "Chunk length H")->required()->check(CLI::PositiveNumber);
-  decode->add_option("--dims", decode_options->dims, "Action dimensions D")->required()->check(CLI::PositiveNumber);
+  decode->add_option("--horizon", decode_options->horizon, "Chunk length H (default: the tokenizer's)")
+      ->check(CLI::PositiveNumber);
+  decode->add_option("--dims", decode_options->dims, "Action dimensions D (default: the tokenizer's)")
+      ->check(CLI::PositiveNumber);
   decode->add_option("--out", decode_options->out, "Output .npy")->required();
   decode->callback([&dispatch, decode_options] { dispatch.run = [decode_options] { return RunDecode(*decode_options); }; });
 }

@@ -44,6 +44,12 @@ void Progress::Advance(int64_t n) {
   }
 }
 
+void Progress::Resume(int64_t n) {
+  std::lock_guard lock(k_mutex_);
+  k_done_ += n;
+  k_resumed_ += n;
+}
+
 void Progress::Finish() {
   std::lock_guard lock(k_mutex_);
   if (k_finished_) return;
@@ -58,7 +64,7 @@ int64_t Progress::done() const {
 
 void Progress::PrintLocked(bool final_line) {
   const double elapsed = std::chrono::duration<double>(Clock::now() - k_start_).count();
-  const double rate = elapsed > 0 ? static_cast<double>(k_done_) / elapsed : 0.0;
+  const double rate = elapsed > 0 ? static_cast<double>(k_done_ - k_resumed_) / elapsed : 0.0;
   std::string line = k_total_ > 0
                          ? fmt::format("{}: {}/{} {} ({:.0f}%)", k_label_, k_done_, k_total_, k_unit_,
                                        100.0 * static_cast<double>(k_done_) / static_cast<double>(k_total_))

@@ -20,6 +20,10 @@ class Progress final {
   // Adds `n` finished units; thread-safe; prints when the pace allows.
   void Advance(int64_t n = 1);
 
+  // Counts `n` units a resumed job finished before this process: they show in done/total
+  // but not in the rate, so the ETA stays this process's pace.
+  void Resume(int64_t n);
+
   // Prints the closing line (called by the destructor if not called before).
   void Finish();
 
@@ -36,6 +40,7 @@ class Progress final {
   const Clock::time_point k_start_;
   mutable std::mutex k_mutex_;
   int64_t k_done_ = 0;
+  int64_t k_resumed_ = 0;  // of k_done_, finished before this process
   Clock::time_point k_last_print_;
   bool k_finished_ = false;
 };

@@ -13,6 +13,7 @@
 
 #include "core/atomic_file.h"
 #include "core/config/builtin_configs.h"
+#include "core/config/checks.h"
 #include "core/config/document.h"
 #include "core/error.h"
 #include "core/fnv1a.h"
@@ -156,7 +157,9 @@ std::vector<double> SampleCandidate(const EnvSpec& spec, const SplitConfig& spli
 SplitConfig LoadSplit(std::string_view name) {
   const std::string file = fmt::format("{}{}.yaml", kSplitDir, name);
   if (!config::BuiltinConfig(file)) {
-    throw InputError(fmt::format("unknown split '{}'; known: {}", name, fmt::join(BuiltinSplits(), ", ")));
+    const auto known = BuiltinSplits();
+    throw InputError(fmt::format("unknown split '{}'; known: {}{}", name, fmt::join(known, ", "),
+                                 config::DidYouMean(std::string(name), known)));
   }
   SplitConfig split;
   config::Apply(config::LoadBuiltin(file), split, /*complete=*/true);

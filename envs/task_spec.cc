@@ -7,6 +7,7 @@
 #include <fmt/ranges.h>
 
 #include "core/config/builtin_configs.h"
+#include "core/config/checks.h"
 #include "core/config/document.h"
 #include "core/error.h"
 
@@ -96,7 +97,9 @@ void TaskConfig::Validate() const {
 SuiteConfig LoadSuite(std::string_view name) {
   const std::string file = fmt::format("{}{}{}", kSuiteDir, name, kSuffix);
   if (!config::BuiltinConfig(file)) {
-    throw InputError(fmt::format("unknown suite '{}'; known: {}", name, fmt::join(BuiltinSuites(), ", ")));
+    const auto known = BuiltinSuites();
+    throw InputError(fmt::format("unknown suite '{}'; known: {}{}", name, fmt::join(known, ", "),
+                                 config::DidYouMean(std::string(name), known)));
   }
   SuiteConfig suite;
   config::Apply(config::LoadBuiltin(file), suite, /*complete=*/true);
@@ -109,8 +112,8 @@ SuiteConfig LoadSuite(std::string_view name) {
 TaskConfig LoadTask(std::string_view suite_name, std::string_view task) {
   const SuiteConfig suite = LoadSuite(suite_name);
   if (std::find(suite.tasks.begin(), suite.tasks.end(), task) == suite.tasks.end()) {
-    throw InputError(fmt::format("suite '{}' has no task '{}'; its tasks: {}", suite_name, task,
-                                 fmt::join(suite.tasks, ", ")));
+    throw InputError(fmt::format("suite '{}' has no task '{}'; its tasks: {}{}", suite_name, task,
+                                 fmt::join(suite.tasks, ", "), config::DidYouMean(std::string(task), suite.tasks)));
   }
   const std::string file = fmt::format("{}{}{}", kTaskDir, task, kSuffix);
   if (!config::BuiltinConfig(file)) {

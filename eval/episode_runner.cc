@@ -244,6 +244,7 @@ EpisodeRecord RunEpisode(const envs::EnvSpec& spec, policies::Policy& policy, co
     for (int k = 0; k < execute && !state.done; ++k) {
       const std::span<const double> action(chunk.actions.data() + static_cast<size_t>(k) * action_dim,
                                            static_cast<size_t>(action_dim));
+      if (aids.observer != nullptr) aids.observer->BeforeStep(state, action);
       t = Clock::now();
       try {
         envs::Step(spec, action, state);
@@ -253,6 +254,7 @@ EpisodeRecord RunEpisode(const envs::EnvSpec& spec, policies::Policy& policy, co
         break;
       }
       record.sim_s += Seconds(t);
+      if (aids.observer != nullptr) aids.observer->AfterStep(state);
       capture();
     }
   }

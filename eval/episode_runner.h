@@ -4,6 +4,7 @@
 // failure reason instead of ending the run, and so does a call that misses its deadline.
 #pragma once
 
+#include <span>
 #include <string>
 #include <vector>
 
@@ -39,6 +40,18 @@ struct EpisodeRunOptions {
   double episode_timeout_s = 0;  // wall-time limit of the episode, checked before each Act; 0 = none
 };
 
+// Watches an episode one control step at a time, on the runner's thread (e.g. `fasterbench
+// collect` with a learner records every state the learner visits). Exceptions propagate out
+// of RunEpisode: they are the observer's failures, not the policy's.
+class StepObserver {
+ public:
+  virtual ~StepObserver() = default;
+  // Before `action` is stepped from `state`, which it may read and render but must not change.
+  virtual void BeforeStep(envs::EpisodeState& state, std::span<const double> action) = 0;
+  // After it was stepped; `state` is the new state (state.done, success_now, ... updated).
+  virtual void AfterStep(const envs::EpisodeState& state) = 0;
+};
+
 // What a worker lends an episode besides its state; every member may be null.
 struct EpisodeAids {
   // Renders the images the policy asks for (and the frames below).
@@ -51,6 +64,8 @@ struct EpisodeAids {
   // When set (needs renderer): the agent-view image at the observation size after the reset
   // and after each control step, for a video. Capturing is left out of every timing.
   std::vector<envs::RgbImage>* frames = nullptr;
+  // Told about every control step.
+  StepObserver* observer = nullptr;
 };
 
 // One Act call as seen by the harness.

@@ -10,6 +10,7 @@
 #include <spdlog/spdlog.h>
 
 #include "core/atomic_file.h"
+#include "core/config/checks.h"
 #include "core/error.h"
 #include "core/progress.h"
 #include "core/version.h"
@@ -42,21 +43,23 @@ std::vector<envs::EpisodeId> BuildEpisodeList(const EvalConfig& config) {
   std::vector<std::string> tasks = config.tasks.empty() ? suite.tasks : config.tasks;
   for (const auto& task : tasks) {
     if (std::find(suite.tasks.begin(), suite.tasks.end(), task) == suite.tasks.end()) {
-      throw InputError(fmt::format("eval config: suite '{}' has no task '{}' (tasks: {})", config.suite, task,
-                                   fmt::join(suite.tasks, ", ")));
+      throw InputError(fmt::format("eval config: suite '{}' has no task '{}'{} (tasks: {})", config.suite, task,
+                                   config::DidYouMean(task, suite.tasks), fmt::join(suite.tasks, ", ")));
     }
   }
   const std::vector<std::string> embodiments = config.embodiments.empty() ? suite.embodiments : config.embodiments;
   for (const auto& embodiment : embodiments) {
     if (std::find(suite.embodiments.begin(), suite.embodiments.end(), embodiment) == suite.embodiments.end()) {
-      throw InputError(fmt::format("eval config: suite '{}' does not run on '{}' (embodiments: {})", config.suite,
-                                   embodiment, fmt::join(suite.embodiments, ", ")));
+      throw InputError(fmt::format("eval config: suite '{}' does not run on '{}'{} (embodiments: {})", config.suite,
+                                   embodiment, config::DidYouMean(embodiment, suite.embodiments),
+                                   fmt::join(suite.embodiments, ", ")));
     }
   }
   const auto& known = envs::KnownSplits();
   for (const auto& split : config.splits) {
     if (std::find(known.begin(), known.end(), split) == known.end()) {
-      throw InputError(fmt::format("eval config: unknown split '{}' (known: {})", split, fmt::join(known, ", ")));
+      throw InputError(fmt::format("eval config: unknown split '{}'{} (known: {})", split, config::DidYouMean(split, known),
+                                   fmt::join(known, ", ")));
     }
   }
   // A split that names embodiments (ood-embodiment) runs only on those, and the others never

@@ -9,6 +9,7 @@
 
 #include <cstdint>
 #include <stdexcept>
+#include <span>
 #include <string>
 #include <vector>
 
@@ -72,6 +73,11 @@ class Policy {
 
   // The protocol the policy was trained for; nothing stated by default.
   virtual PolicyProtocol protocol() const { return {}; }
+
+  // Throws fb::InputError when one of `episodes` cannot run whatever the policy will observe
+  // (e.g. the replay policy holds no demo for it), so that eval rejects the run before it
+  // writes anything instead of logging a failed episode. Accepts everything by default.
+  virtual void CheckEpisodes(std::span<const envs::EpisodeId> episodes) const { (void)episodes; }
 
  protected:
   explicit Policy(std::string name) : k_name_(std::move(name)) {}

@@ -35,6 +35,11 @@ std::string NearestName(const std::string& name, const std::vector<std::string>&
   return best;
 }
 
+std::string DidYouMean(const std::string& name, const std::vector<std::string>& candidates) {
+  const std::string near = NearestName(name, candidates);
+  return near.empty() ? std::string() : "; did you mean '" + near + "'?";
+}
+
 std::optional<std::string> OneOf::Violation(const std::string& value) const {
   if (std::find(allowed.begin(), allowed.end(), value) != allowed.end()) return std::nullopt;
   std::string message = "unknown value '" + value + "'";

@@ -80,4 +80,7 @@ struct Optional {
 // Levenshtein-closest candidate within a typo's distance, or "" when none is close.
 std::string NearestName(const std::string& name, const std::vector<std::string>& candidates);
 
+// "; did you mean 'x'?" with NearestName's answer, or "" when no candidate is close.
+std::string DidYouMean(const std::string& name, const std::vector<std::string>& candidates);
+
 }  // namespace fb::config

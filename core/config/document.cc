@@ -2,8 +2,10 @@
 
 #include <fstream>
 #include <sstream>
+#include <vector>
 
 #include "core/config/builtin_configs.h"
+#include "core/config/checks.h"
 #include "core/error.h"
 
 namespace fb::config {
@@ -32,8 +34,13 @@ Document LoadBuiltin(std::string_view name) {
   const auto text = BuiltinConfig(name);
   if (!text) {
     std::string known;
-    for (auto n : BuiltinConfigNames()) known += (known.empty() ? "" : ", ") + std::string(n);
-    throw InputError("no built-in config 'configs/" + std::string(name) + "' (known: " + known + ")");
+    std::vector<std::string> names;
+    for (auto n : BuiltinConfigNames()) {
+      known += (known.empty() ? "" : ", ") + std::string(n);
+      names.emplace_back(n);
+    }
+    throw InputError("no built-in config 'configs/" + std::string(name) + "'" + DidYouMean(std::string(name), names) +
+                     " (known: " + known + ")");
   }
   return Parse(std::string(*text), "configs/" + std::string(name) + " (built-in)");
 }

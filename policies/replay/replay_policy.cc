@@ -23,28 +23,50 @@ void ReplayPolicy::DoAttach(const envs::EnvSpec& spec, const envs::EpisodeState&
   k_joint_space_ = spec.options().action_space != envs::ActionSpace::kDeltaEef;
 }
 
-void ReplayPolicy::DoReset(const envs::EpisodeId& id) {
-  if (k_action_dim_ == 0) throw InputError("replay: Reset(" + id.ToString() + ") before Attach");
+const RecordedDemo* ReplayPolicy::Find(const envs::EpisodeId& id, std::string& why) const {
   const std::string file = "replay: '" + k_params_.path + "'";
   const bool by_identity =
       k_params_.match_episode && std::any_of(k_demos_.begin(), k_demos_.end(), [](const auto& d) { return d.has_identity(); });
   const auto it = by_identity ? std::find_if(k_demos_.begin(), k_demos_.end(), [&](const auto& d) { return d.Matches(id); })
                               : std::find_if(k_demos_.begin(), k_demos_.end(),
                                              [&](const auto& d) { return d.number == k_params_.demo_index; });
-  if (it == k_demos_.end()) {
-    if (by_identity) {
-      throw InputError(file + " has no demo recorded for episode " + id.ToString() +
-                       " (matching its task, embodiment, split and init_index attributes); set match_episode: false "
-                       "to replay demo_index instead");
-    }
-    throw InputError(file + " has no data/demo_" + std::to_string(k_params_.demo_index) + " (demo_index; the file has " +
-                     std::to_string(k_demos_.size()) + " demos, first data/" + k_demos_.front().name + ")");
+  if (it != k_demos_.end()) return &*it;
+  if (by_identity) {
+    why = file + " has no demo recorded for episode " + id.ToString() +
+          " (matching its task, embodiment, split and init_index attributes); set match_episode: false to replay "
+          "demo_index instead";
+  } else {
+    why = file + " has no data/demo_" + std::to_string(k_params_.demo_index) + " (demo_index; the file has " +
+          std::to_string(k_demos_.size()) + " demos, first data/" + k_demos_.front().name + ")";
   }
+  return nullptr;
+}
+
+void ReplayPolicy::CheckEpisodes(std::span<const envs::EpisodeId> episodes) const {
+  std::string first;
+  size_t missing = 0;
+  for (const envs::EpisodeId& id : episodes) {
+    std::string why;
+    if (Find(id, why) == nullptr && missing++ == 0) first = why;
+  }
+  if (missing > 0) {
+    throw InputError(first + (missing > 1 ? " (and " + std::to_string(missing - 1) + " more of the run's " +
+                                                std::to_string(episodes.size()) + " episodes lack one)"
+                                          : std::string()));
+  }
+}
+
+void ReplayPolicy::DoReset(const envs::EpisodeId& id) {
+  if (k_action_dim_ == 0) throw InputError("replay: Reset(" + id.ToString() + ") before Attach");
+  const std::string file = "replay: '" + k_params_.path + "'";
+  std::string why;
+  const RecordedDemo* it = Find(id, why);
+  if (it == nullptr) throw InputError(why);
   if (it->dims != k_action_dim_) {
     throw InputError(file + ", data/" + it->name + ": actions have " + std::to_string(it->dims) + " dims, the task " +
                      std::to_string(k_action_dim_));
   }
-  k_demo_ = &*it;
+  k_demo_ = it;
   k_next_ = 0;
 }
 

@@ -39,12 +39,18 @@ class ReplayPolicy final : public Policy {
   // Throws fb::InputError for an empty path or an unreadable file (see ReadRecordedDemos).
   static std::unique_ptr<Policy> Create(const config::Subtree& params);
 
+  // Throws fb::InputError naming the first episode without a demo and how many lack one.
+  void CheckEpisodes(std::span<const envs::EpisodeId> episodes) const override;
+
  private:
   void DoAttach(const envs::EnvSpec& spec, const envs::EpisodeState& state) override;
   // Selects the episode's demo. Throws fb::InputError when no demo matches the episode, the
   // demo_index does not exist, or the demo's action dims differ from the task's.
   void DoReset(const envs::EpisodeId& id) override;
   ActionChunk DoAct(const envs::Observation& observation) override;
+
+  // The demo episode `id` replays; null (with the reason in `why`) when there is none.
+  const RecordedDemo* Find(const envs::EpisodeId& id, std::string& why) const;
 
   // The action that keeps the robot where the demo left it.
   std::vector<double> HoldAction() const;

@@ -8,20 +8,21 @@
 
 namespace fb::policies {
 
-void ObjectFeatures(const float* raw, float* out) {
+void ObjectFeatures(const float* raw, const float* eef, float* out) {
   static_assert(envs::kObjectStateValues == 8, "position (3), quaternion (4), joint (1)");
   const float w = raw[3], x = raw[4], y = raw[5], z = raw[6];
-  out[0] = raw[0];
-  out[1] = raw[1];
-  out[2] = raw[2];
+  for (int k = 0; k < 3; ++k) {
+    out[k] = raw[k];
+    out[3 + k] = raw[k] - eef[k];
+  }
   // First two columns of the rotation matrix of the (unit) quaternion.
-  out[3] = 1 - 2 * (y * y + z * z);
-  out[4] = 2 * (x * y + w * z);
-  out[5] = 2 * (x * z - w * y);
-  out[6] = 2 * (x * y - w * z);
-  out[7] = 1 - 2 * (x * x + z * z);
-  out[8] = 2 * (y * z + w * x);
-  out[9] = raw[7];
+  out[6] = 1 - 2 * (y * y + z * z);
+  out[7] = 2 * (x * y + w * z);
+  out[8] = 2 * (x * z - w * y);
+  out[9] = 2 * (x * y - w * z);
+  out[10] = 1 - 2 * (x * x + z * z);
+  out[11] = 2 * (y * z + w * x);
+  out[12] = raw[7];
 }
 
 NameVocab NameVocab::Build(std::vector<std::string> names) {

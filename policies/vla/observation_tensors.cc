@@ -25,8 +25,8 @@ void CopyImage(const envs::RgbImage& image, const char* camera, int size, uint8_
 
 }  // namespace
 
-void FillObjectTokens(const std::vector<envs::ObjectState>& objects, const VlaManifest& manifest, float* features,
-                      int64_t* kinds, int64_t* colours, const std::string& where) {
+void FillObjectTokens(const std::vector<envs::ObjectState>& objects, const float* eef, const VlaManifest& manifest,
+                      float* features, int64_t* kinds, int64_t* colours, const std::string& where) {
   const int max_objects = manifest.model.max_objects;
   if (objects.size() > static_cast<size_t>(max_objects)) {
     throw InputError(where + ": " + std::to_string(objects.size()) + " objects on the table, but the policy has " +
@@ -39,7 +39,7 @@ void FillObjectTokens(const std::vector<envs::ObjectState>& objects, const VlaMa
         static_cast<float>(o.quat[0]), static_cast<float>(o.quat[1]), static_cast<float>(o.quat[2]),
         static_cast<float>(o.quat[3]), static_cast<float>(o.joint)};
     float* out = features + i * kObjectFeatures;
-    ObjectFeatures(raw, out);
+    ObjectFeatures(raw, eef, out);
     for (int k = 0; k < kObjectFeatures; ++k) {
       out[k] = (out[k] - manifest.object_token_mean[static_cast<size_t>(k)]) / manifest.object_token_std[static_cast<size_t>(k)];
     }
@@ -63,7 +63,11 @@ PrefixInputs MakeObservationTensors(const envs::Observation& observation, const 
     tensors.objects = torch::zeros({1, m, kObjectFeatures}, torch::kFloat32);
     tensors.object_kinds = torch::zeros({1, m}, torch::kInt64);
     tensors.object_colours = torch::zeros({1, m}, torch::kInt64);
-    FillObjectTokens(observation.objects, manifest, tensors.objects.data_ptr<float>(),
+    if (observation.proprio.eef_pos.size() < 3) throw InputError("VLA policy: the observation has no end-effector position");
+    const float eef[3] = {static_cast<float>(observation.proprio.eef_pos[0]),
+                          static_cast<float>(observation.proprio.eef_pos[1]),
+                          static_cast<float>(observation.proprio.eef_pos[2])};
+    FillObjectTokens(observation.objects, eef, manifest, tensors.objects.data_ptr<float>(),
                      tensors.object_kinds.data_ptr<int64_t>(), tensors.object_colours.data_ptr<int64_t>(),
                      "VLA policy");
   }
@@ -72,6 +76,9 @@ PrefixInputs MakeObservationTensors(const envs::Observation& observation, const 
   tensors.words = torch::tensor(words, torch::kInt64).view({1, -1});
 
   std::vector<float> proprio = ProprioFeatures(observation.proprio);
+  if (manifest.model.proprio_orientation == "rotation_columns") {
+    proprio = WithRotationColumns(proprio, static_cast<int>(observation.proprio.eef_pos.size() / 3));
+  }
   if (proprio.size() != manifest.proprio_mean.size()) {
     throw InputError("VLA policy: the observation gives " + std::to_string(proprio.size()) +
                      " proprio values (end-effector pose, gripper) but the policy was trained on " +

@@ -16,10 +16,11 @@ namespace fb::policies {
 PrefixInputs MakeObservationTensors(const envs::Observation& observation, const VlaManifest& manifest);
 
 // Writes `objects` as object tokens into row-major buffers of max_objects rows: features
-// (normalized with mean/std), kind ids and colour ids; rows past the objects stay as they are
-// (the caller zeroes them: kind 0 = no object). Throws fb::InputError when there are more
-// objects than rows, naming `where`.
-void FillObjectTokens(const std::vector<envs::ObjectState>& objects, const VlaManifest& manifest, float* features,
-                      int64_t* kinds, int64_t* colours, const std::string& where);
+// (relative positions from `eef`, the first arm's end-effector position; normalized with
+// mean/std), kind ids and colour ids; rows past the objects stay as they are (the caller
+// zeroes them: kind 0 = no object). Throws fb::InputError when there are more objects than
+// rows, naming `where`.
+void FillObjectTokens(const std::vector<envs::ObjectState>& objects, const float* eef, const VlaManifest& manifest,
+                      float* features, int64_t* kinds, int64_t* colours, const std::string& where);
 
 }  // namespace fb::policies

@@ -19,4 +19,24 @@ std::vector<float> ProprioFeatures(const envs::Proprio& proprio) {
   return features;
 }
 
+std::vector<float> WithRotationColumns(std::span<const float> row, int arms) {
+  const auto a = static_cast<size_t>(arms);
+  std::vector<float> out(row.begin(), row.begin() + static_cast<ptrdiff_t>(3 * a));
+  for (size_t arm = 0; arm < a; ++arm) {
+    const double velocity[3] = {row[3 * a + 3 * arm], row[3 * a + 3 * arm + 1], row[3 * a + 3 * arm + 2]};
+    double quat[4] = {1, 0, 0, 0}, matrix[9];
+    const double angle = mju_norm3(velocity);
+    if (angle > 1e-12) {
+      const double axis[3] = {velocity[0] / angle, velocity[1] / angle, velocity[2] / angle};
+      mju_axisAngle2Quat(quat, axis, angle);
+    }
+    mju_quat2Mat(matrix, quat);
+    for (const int column : {0, 1}) {
+      for (const int r : {0, 1, 2}) out.push_back(static_cast<float>(matrix[3 * r + column]));
+    }
+  }
+  out.insert(out.end(), row.begin() + static_cast<ptrdiff_t>(6 * a), row.end());
+  return out;
+}
+
 }  // namespace fb::policies

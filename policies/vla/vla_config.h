@@ -37,6 +37,9 @@ struct VlaModelConfig {
   bool position_gap_jitter{};// training gaps 1 + U{0,1,2} between action positions, 2 at inference
   int max_action_tokens{};   // longest action sequence (FAST; fixed-length tokenizers ignore it)
   int object_slots{};        // objects whose positions the auxiliary head predicts (0 = no head)
+  // The end effector's orientation in the proprio token: "axis_angle" (as the demos store it)
+  // or "rotation_columns" (continuous; see WithRotationColumns in proprio_features.h).
+  std::string proprio_orientation = "axis_angle";
 
   bool uses_images() const { return observation != "state"; }
   bool uses_objects() const { return observation != "image"; }
@@ -59,6 +62,8 @@ struct VlaModelConfig {
     v("position_gap_jitter", position_gap_jitter);
     v("max_action_tokens", max_action_tokens, config::Range{1, 4096});
     v("object_slots", object_slots, config::Range{0, 64}, config::Optional{});  // absent in older manifests
+    v("proprio_orientation", proprio_orientation, config::OneOf{"axis_angle", "rotation_columns"},
+      config::Optional{});  // absent in older manifests
   }
   void Validate() const;
 };

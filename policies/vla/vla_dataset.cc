@@ -13,7 +13,9 @@
 #include "core/error.h"
 #include "core/fnv1a.h"
 #include "core/split_mix64.h"
+#include "envs/embodiment_spec.h"
 #include "policies/vla/observation_tensors.h"
+#include "policies/vla/proprio_features.h"
 #include "tokenizers/registry.h"
 
 namespace fb::policies {
@@ -190,7 +192,8 @@ VlaSamples MakeSamples(const Split& split, const VlaData& data, const VlaModelCo
         std::memcpy(images + (2 * out + 1) * frame, demo->wrist.data() + t * frame, static_cast<size_t>(frame));
       }
       if (with_objects) {
-        FillObjectTokens(RecordedObjects(*demo, t), data.manifest, object_states + out * max_objects * kObjectFeatures,
+        FillObjectTokens(RecordedObjects(*demo, t), demo->proprio.data() + t * pd, data.manifest,
+                         object_states + out * max_objects * kObjectFeatures,
                          object_kinds + out * max_objects, object_colours + out * max_objects, demo->source);
       }
       std::copy(ids.begin(), ids.end(), words + out * model.max_words);
@@ -238,6 +241,7 @@ void CheckObjectPositions(const std::vector<data::DemoFrames>& demos, int slots)
 VlaData PrepareVlaData(const VlaTrainConfig& config, const tokenizers::FitOptions& tokenizer_fit) {
   const auto files = DemoFiles(config.demos);
   std::vector<data::DemoFrames> demos;
+  int raw_proprio_dims = 0;  // as the files store it, before any change of orientation features
   std::string identity;
   for (const auto& file : files) {
     auto read = data::ReadHdf5DemoFrames(file);
@@ -254,10 +258,24 @@ VlaData PrepareVlaData(const VlaTrainConfig& config, const tokenizers::FitOption
                                      demo.source, demo.image_width, demo.image_height, config.model.image_size,
                                      config.model.image_size));
       }
-      if (!demos.empty() && (demo.dims != demos.front().dims || demo.proprio_dims != demos.front().proprio_dims)) {
+      if (!demos.empty() && (demo.dims != demos.front().dims || demo.proprio_dims != raw_proprio_dims)) {
         throw InputError(fmt::format("{}: {}-D actions and {} proprio values, but {} has {} and {}", demo.source,
                                      demo.dims, demo.proprio_dims, demos.front().source, demos.front().dims,
-                                     demos.front().proprio_dims));
+                                     raw_proprio_dims));
+      }
+      raw_proprio_dims = demo.proprio_dims;
+      if (config.model.proprio_orientation == "rotation_columns") {
+        const int arms = demo.dims / envs::kArmActionDim;
+        std::vector<float> rows;
+        for (int64_t t = 0; t < demo.steps; ++t) {
+          const auto row = WithRotationColumns(
+              std::span<const float>(demo.proprio).subspan(static_cast<size_t>(t * demo.proprio_dims),
+                                                           static_cast<size_t>(demo.proprio_dims)),
+              arms);
+          rows.insert(rows.end(), row.begin(), row.end());
+        }
+        demo.proprio_dims += 3 * arms;
+        demo.proprio = std::move(rows);
       }
       demos.push_back(std::move(demo));
     }
@@ -311,7 +329,8 @@ VlaData PrepareVlaData(const VlaTrainConfig& config, const tokenizers::FitOption
       colours.insert(colours.end(), demo->object_colours.begin(), demo->object_colours.end());
       rows.resize(static_cast<size_t>(demo->steps * demo->objects * kObjectFeatures));
       for (int64_t k = 0; k < demo->steps * demo->objects; ++k) {
-        ObjectFeatures(demo->object_states.data() + k * envs::kObjectStateValues, rows.data() + k * kObjectFeatures);
+        const float* eef = demo->proprio.data() + (k / demo->objects) * pd;  // the step's first three proprio values
+        ObjectFeatures(demo->object_states.data() + k * envs::kObjectStateValues, eef, rows.data() + k * kObjectFeatures);
       }
       features.Add(rows, kObjectFeatures);
     }

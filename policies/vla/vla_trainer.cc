@@ -223,7 +223,7 @@ VlaTrainReport TrainVla(const VlaTrainConfig& config, int64_t stop_at_step) {
   const int64_t log_every = std::max<int64_t>(1, config.steps / 20);
   nlohmann::json history = nlohmann::json::array();
   Progress progress("train " + config.policy, config.steps, "steps");
-  progress.Advance(state.step);
+  progress.Resume(state.step);
   net->train();
   std::future<Batch> prefetch;
   auto start_gather = [&] {

@@ -152,8 +152,9 @@ TEST(CliTest, FitEncodeDecodeRoundTripThroughFiles) {
     ASSERT_EQ(encode.exit_code, 0) << encode.err;
     const std::string lines = ReadText(ids);
     EXPECT_EQ(std::count(lines.begin(), lines.end(), '\n'), 40);
+    // The chunk shape comes from the tokenizer's manifest (fit on 20 x 7 chunks).
     auto decode = RunFasterbench({"tokenizer", "decode", "--tokenizer", (tokenizers / name).string(), "--input",
-                                  ids.string(), "--horizon", "20", "--dims", "7", "--out", decoded.string()},
+                                  ids.string(), "--out", decoded.string()},
                                  "roundtrip_decode");
     ASSERT_EQ(decode.exit_code, 0) << decode.err;
     EXPECT_THAT(decode.err, HasSubstr("decoded 40 sequences"));
@@ -165,6 +166,16 @@ TEST(CliTest, FitEncodeDecodeRoundTripThroughFiles) {
     // Mean absolute error in metres/radians: binning ~1e-4, FAST ~2e-3 at scale 10.
     EXPECT_LT(total_error / static_cast<double>(original.size()), 0.005) << name;
   }
+
+  // Ids no chunk decodes from (FAST's ids, each far past any valid sequence's end): every
+  // sequence fails, so decode reports a failure instead of writing zeros with exit 0.
+  const fs::path junk = dir / "junk.jsonl";
+  std::ofstream(junk) << "[0]\n[1, 1]\n";
+  auto failing = RunFasterbench({"tokenizer", "decode", "--tokenizer", (tokenizers / "fast").string(), "--input",
+                                 junk.string(), "--out", (dir / "junk.npy").string()},
+                                "roundtrip_junk");
+  EXPECT_EQ(failing.exit_code, 1) << failing.err;
+  EXPECT_THAT(failing.err, HasSubstr("2 decode failures (100.00%)"));
 }
 
 TEST(CliTest, BadDataAndTokenizerInputsExitTwoNamingTheProblem) {
@@ -231,6 +242,55 @@ TEST(CliTest, ListTasksJsonHasEverySpatialTaskWithMaxSteps) {
     ASSERT_TRUE(max_steps.count(name)) << name;
     EXPECT_GT(max_steps[name], 0) << name;
   }
+}
+
+TEST(CliTest, ListPoliciesAndTokenizersShowTheRegistries) {
+  const auto policies = RunFasterbench({"list", "policies"}, "list_policies");
+  ASSERT_EQ(policies.exit_code, 0) << policies.err;
+  for (const char* name : {"fastervla", "fast_ar", "binning_ar", "scripted_expert", "openpi", "replay"}) {
+    EXPECT_THAT(policies.out, HasSubstr(std::string(name) + "\n"));
+  }
+  const auto tokenizers = nlohmann::json::parse(RunFasterbench({"list", "tokenizers", "--json"}, "list_tok").out);
+  EXPECT_EQ(tokenizers.at("tokenizers"), nlohmann::json({"binning", "fast", "fastervq"}));
+}
+
+TEST(CliTest, VersionConfigShowAndDidYouMean) {
+  const auto version = RunFasterbench({"--version"}, "version");
+  EXPECT_EQ(version.exit_code, 0);
+  EXPECT_THAT(version.out, HasSubstr("fasterbench 0."));
+
+  const auto show = RunFasterbench({"config", "show", "eval"}, "config_show");
+  EXPECT_EQ(show.exit_code, 0) << show.err;
+  EXPECT_THAT(show.out, HasSubstr("replan_interval:"));
+  const auto typo = RunFasterbench({"config", "show", "evl.yaml"}, "config_typo");
+  EXPECT_EQ(typo.exit_code, 2);
+  EXPECT_THAT(typo.err, HasSubstr("did you mean 'eval.yaml'?"));
+
+  const fs::path out = Scratch("did_you_mean") / "run";
+  const auto task = RunFasterbench({"eval", "--set", "suite=spatial", "--set", "tasks=[spatial_red_blok_on_plate]",
+                                    "--out", out.string()},
+                                   "dym_task");
+  EXPECT_EQ(task.exit_code, 2);
+  EXPECT_THAT(task.err, HasSubstr("did you mean 'spatial_red_block_on_plate'?"));
+  const auto split = RunFasterbench({"eval", "--set", "splits=[ood-visul]", "--out", out.string()}, "dym_split");
+  EXPECT_EQ(split.exit_code, 2);
+  EXPECT_THAT(split.err, HasSubstr("did you mean 'ood-visual'?"));
+  const auto suite = RunFasterbench({"list", "tasks", "--suite", "spacial"}, "dym_suite");
+  EXPECT_EQ(suite.exit_code, 2);
+  EXPECT_THAT(suite.err, HasSubstr("did you mean 'spatial'?"));
+  EXPECT_FALSE(fs::exists(out)) << "a rejected run writes nothing";
+
+  const auto fit_help = RunFasterbench({"tokenizer", "fit", "--help"}, "fit_help");
+  EXPECT_THAT(fit_help.out, HasSubstr("binning, fast, fastervq"));
+}
+
+TEST(CliTest, DataSynthRefusesAnOutputNameWithoutAFormat) {
+  const fs::path dir = Scratch("synth_csv");
+  const auto result = RunFasterbench({"data", "synth", "--out", (dir / "x.csv").string(), "--episodes", "2"}, "synth_csv");
+  EXPECT_EQ(result.exit_code, 2);
+  EXPECT_THAT(result.err, HasSubstr("x.csv"));
+  EXPECT_THAT(result.err, HasSubstr(".npy"));
+  EXPECT_FALSE(fs::exists(dir / "x.csv"));
 }
 
 TEST(CliTest, ListUnknownSuiteExitsTwoNamingKnownOnes) {

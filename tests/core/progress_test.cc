@@ -2,6 +2,7 @@
 
 #include <gtest/gtest.h>
 
+#include <string>
 #include <thread>
 #include <vector>
 
@@ -24,6 +25,20 @@ TEST(ProgressTest, AdvanceIsThreadSafe) {
   }
   for (auto& thread : threads) thread.join();
   EXPECT_EQ(progress.done(), 4000);
+}
+
+// A resumed job's earlier units count as done but not toward the rate (else a resumed
+// training run would report thousands of steps per second and an ETA of seconds).
+TEST(ProgressTest, ResumedUnitsAreDoneButNotPartOfTheRate) {
+  ::testing::internal::CaptureStderr();
+  {
+    Progress progress("test", 2000, "items");
+    progress.Resume(1000);
+    EXPECT_EQ(progress.done(), 1000);
+    progress.Finish();
+  }
+  const std::string line = ::testing::internal::GetCapturedStderr();
+  EXPECT_NE(line.find("1000/2000 items (50%), 0.0 items/s"), std::string::npos) << line;
 }
 
 }  // namespace

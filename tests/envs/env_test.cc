@@ -97,7 +97,7 @@ TEST(EnvIdentityTest, BadInputIsRejected) {
   EXPECT_THAT([] { EnvSpec::Create("spatial", "nope", "panda"); },
               ::testing::ThrowsMessage<InputError>(HasSubstr("suite 'spatial' has no task 'nope'")));
   EXPECT_THAT([] { EnvSpec::Create("spacial", kTask, "panda"); },
-              ::testing::ThrowsMessage<InputError>(HasSubstr("unknown suite 'spacial'; known: bimanual, goal, long, object, spatial")));
+              ::testing::ThrowsMessage<InputError>(HasSubstr("unknown suite 'spacial'; known: bimanual, goal, long, object, spatial; did you mean 'spatial'?")));
   EXPECT_THAT([] { EnvSpec::Create("spatial", kTask, "aloha"); },
               ::testing::ThrowsMessage<InputError>(HasSubstr("does not run on embodiment 'aloha'")));
   const auto spec = EnvSpec::Create("spatial", kTask, "panda");

@@ -12,6 +12,7 @@
 namespace fb::policies {
 namespace {
 
+using ::testing::AllOf;
 using ::testing::ElementsAreArray;
 using ::testing::HasSubstr;
 using ::testing::ThrowsMessage;
@@ -117,6 +118,18 @@ TEST_F(ReplayPolicyTest, EachEpisodeReplaysTheDemoRecordedForIt) {
   auto by_index = Attached(Params("{path: '" + path + "', match_episode: false, demo_index: 0}"));
   by_index->Reset(id_);
   EXPECT_THAT(by_index->Act({}).actions, ElementsAreArray(Rows(DemoActions(0, 1), 0, 1)));
+
+  // eval's preflight: a run that includes episodes without a demo is rejected up front.
+  envs::EpisodeId recorded = id_;
+  recorded.seed = 9;
+  const std::vector<envs::EpisodeId> runnable = {recorded};
+  EXPECT_NO_THROW(policy->CheckEpisodes(runnable));
+  envs::EpisodeId other = unrecorded;
+  other.init_index = 0;
+  const std::vector<envs::EpisodeId> mixed = {recorded, unrecorded, other};
+  EXPECT_THAT([&] { policy->CheckEpisodes(mixed); },
+              ThrowsMessage<InputError>(AllOf(HasSubstr("ood-position/panda/1/0"),
+                                              HasSubstr("and 1 more of the run's 3 episodes lack one"))));
 }
 
 TEST_F(ReplayPolicyTest, OnEndFailThrowsAfterTheLastAction) {

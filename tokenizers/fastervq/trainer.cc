@@ -136,7 +136,7 @@ FitReport TrainFasterVq(const FasterVqConfig& config, const ActionImageLayout& l
   const int64_t log_every = std::max(1, config.steps / 10);
   std::vector<int64_t> order = EpochOrder(count, options.seed, state.epoch);
   Progress progress("FASTerVQ fit", config.steps, "steps");
-  progress.Advance(state.step);
+  progress.Resume(state.step);
   net->train();
   const int64_t end = stop_at_step > 0 ? std::min<int64_t>(stop_at_step, config.steps) : config.steps;
   while (state.step < end) {

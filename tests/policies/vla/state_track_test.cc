@@ -25,22 +25,27 @@ VlaTrainConfig StateConfig(const fs::path& demos, const fs::path& out) {
   auto config = testing::TinyTrainConfig("binning_ar", demos, out);
   config.model.observation = "state";
   config.model.max_objects = 3;
+  config.model.proprio_orientation = "rotation_columns";  // the image-track tests cover axis_angle
   return config;
 }
 
 TEST(ObjectFeaturesTest, RotationColumnsOfAYawQuaternion) {
   const float half = 0.5f * 0.7f;  // yaw 0.7 rad about z
   const float raw[envs::kObjectStateValues] = {0.1f, -0.2f, 0.9f, std::cos(half), 0, 0, std::sin(half), 0.03f};
+  const float eef[3] = {0.5f, 0.1f, 1.0f};
   float out[kObjectFeatures];
-  ObjectFeatures(raw, out);
+  ObjectFeatures(raw, eef, out);
   EXPECT_FLOAT_EQ(out[0], 0.1f);
   EXPECT_FLOAT_EQ(out[2], 0.9f);
-  EXPECT_NEAR(out[3], std::cos(0.7f), 1e-6);   // x axis: (cos, sin, 0)
-  EXPECT_NEAR(out[4], std::sin(0.7f), 1e-6);
-  EXPECT_NEAR(out[5], 0.0f, 1e-6);
-  EXPECT_NEAR(out[6], -std::sin(0.7f), 1e-6);  // y axis: (-sin, cos, 0)
-  EXPECT_NEAR(out[7], std::cos(0.7f), 1e-6);
-  EXPECT_FLOAT_EQ(out[9], 0.03f);
+  EXPECT_FLOAT_EQ(out[3], 0.1f - 0.5f);  // the way from the end effector to the object
+  EXPECT_FLOAT_EQ(out[4], -0.2f - 0.1f);
+  EXPECT_FLOAT_EQ(out[5], 0.9f - 1.0f);
+  EXPECT_NEAR(out[6], std::cos(0.7f), 1e-6);   // x axis: (cos, sin, 0)
+  EXPECT_NEAR(out[7], std::sin(0.7f), 1e-6);
+  EXPECT_NEAR(out[8], 0.0f, 1e-6);
+  EXPECT_NEAR(out[9], -std::sin(0.7f), 1e-6);  // y axis: (-sin, cos, 0)
+  EXPECT_NEAR(out[10], std::cos(0.7f), 1e-6);
+  EXPECT_FLOAT_EQ(out[12], 0.03f);
 }
 
 TEST(NameVocabTest, UnseenNamesAreUnknownAndIdsSkipTheReservedOnes) {
@@ -63,6 +68,9 @@ TEST(StateTrackTest, TrainsWithoutImagesAndActsOnTheObjectsOnTheTable) {
   EXPECT_LT(report.final_loss, 0.1);
   const VlaBundle bundle = LoadVlaPolicy(report.policy_dir);
   EXPECT_EQ(bundle.manifest.model.observation, "state");
+  EXPECT_EQ(bundle.manifest.model.proprio_orientation, "rotation_columns");
+  EXPECT_EQ(bundle.manifest.proprio_mean.size(), 3u + 6u + 2u) << "position, rotation columns, fingers";
+  EXPECT_EQ(bundle.manifest.object_token_mean.size(), static_cast<size_t>(kObjectFeatures));
   EXPECT_THAT(bundle.manifest.object_kinds.names(), ElementsAre("block", "plate"));
   EXPECT_THAT(bundle.manifest.object_colours.names(), ElementsAre("red", "white"));
 

@@ -1,6 +1,7 @@
-// Demonstration collection: the scripted expert run on every (task, embodiment, init index)
-// of a CollectConfig, recorded per step and written as one LIBERO/robomimic-layout HDF5 per
-// (task, embodiment).
+// Demonstration collection: every (task, embodiment, init index) of a CollectConfig run by
+// the scripted expert (collect/expert_demo.h) or, for DAgger, by a learner the expert labels
+// (collect/learner_demo.h), recorded per step and written as one LIBERO/robomimic-layout HDF5
+// per (task, embodiment).
 //
 // Deterministic: an episode is a pure function of its EpisodeId (see env.h), and each file
 // holds its successful demos in init-index order, so any worker count gives the same demos.
@@ -16,48 +17,27 @@
 #include <string>
 #include <vector>
 
-#include "envs/collect_config.h"
-#include "envs/demo_part.h"
+#include "collect/collect_config.h"
 #include "envs/env.h"
-#include "envs/expert.h"
+#include "envs/task_spec.h"
 
-namespace fb::envs {
+namespace fb::collect {
 
 // The suite's embodiments to collect on: config.embodiments, or (when empty) the suite's
 // minus HeldOutEmbodiments() unless include_held_out_embodiments. Throws fb::InputError for
 // an embodiment the suite lacks, or a held-out one listed without include_held_out_embodiments.
-std::vector<std::string> CollectEmbodiments(const CollectConfig& config, const SuiteConfig& suite);
+std::vector<std::string> CollectEmbodiments(const CollectConfig& config, const envs::SuiteConfig& suite);
 
 // <out>/<task>_<embodiment>_demo.hdf5.
 std::filesystem::path DemoFilePath(const std::filesystem::path& out, const std::string& task,
                                    const std::string& embodiment);
 
-struct DemoRecordOptions {
-  int image_size = 128;
-  bool agentview = true;
-  bool eye_in_hand = true;
-  // DART-style noise: the executed translation and yaw actions get zero-mean Gaussian noise of
-  // this std (action units), drawn from a stream seeded by the episode identity; the recorded
-  // action stays the expert's, so the demos teach recovery from the states the noise reaches.
-  double action_noise = 0.0;
-  // H of the recorded action chunks: at each step the noise-free expert's next H actions from
-  // that exact state (AppendExpertChunk), so chunk labels never hold reactions to later noise.
-  int chunk_horizon = 20;
-};
-
-// Runs the expert on episode `id` from Reset to done, recording every step; images only
-// when `renderer` is non-null. With action_noise > 0 each step's chunk comes from a clean
-// rollout of a copy of the episode; without noise that rollout is the episode itself, so the
-// chunk at t is actions t..t+H-1, the last action repeated past the end (AppendExpertChunk's
-// rule), with no extra simulation. Throws like Reset and Observe.
-DemoEpisode RecordExpertDemo(const EnvSpec& spec, const ScriptedExpert& expert, const EpisodeId& id,
-                             const DemoRecordOptions& options, Renderer* renderer, EpisodeState& state);
-
 struct CollectStats {
   int planned = 0;  // episodes in the config
   int resumed = 0;  // found finished (parts or completed files) and not rerun
   int ran = 0;      // episodes run now
-  int kept = 0;     // successful demos in the files
+  int kept = 0;     // demos in the files (successful ones; with a learner, every one)
+  int solved = 0;   // ... of which the driver (expert or learner) solved
   int failed = 0;   // episodes dropped, by reason below
   std::map<std::string, int> failures;  // reason -> count
   std::vector<std::filesystem::path> files;
@@ -70,4 +50,4 @@ struct CollectStats {
 // episodes stay saved).
 CollectStats CollectDemos(const CollectConfig& config);
 
-}  // namespace fb::envs
+}  // namespace fb::collect

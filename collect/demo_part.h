@@ -10,12 +10,12 @@
 
 #include "envs/env.h"
 
-namespace fb::envs {
+namespace fb::collect {
 
 // Per-step arrays follow LIBERO: step t holds the observation and state before action t.
 // Failed episodes keep their identity and reason only (steps and arrays are empty).
 struct DemoEpisode {
-  EpisodeId id;
+  envs::EpisodeId id;
   std::string instruction;
   bool success = false;
   std::string failure = "none";  // FailureName, or "not_solved" when the episode ended unsolved
@@ -55,4 +55,4 @@ DemoEpisode DecodeDemoPart(std::string_view bytes, const std::string& source);
 // FNV-1a 64 of the actions' and states' bytes: equal digests mean the same demo.
 uint64_t DemoDigest(const DemoEpisode& demo);
 
-}  // namespace fb::envs
+}  // namespace fb::collect

@@ -1,4 +1,4 @@
-#include "envs/demo_collection.h"
+#include "collect/demo_collection.h"
 
 #include <algorithm>
 #include <chrono>
@@ -14,19 +14,27 @@
 #include <spdlog/spdlog.h>
 
 #include "core/atomic_file.h"
+#include "core/config/checks.h"
 #include "core/config/schema.h"
 #include "core/data/hdf5_demo_writer.h"
 #include "core/error.h"
 #include "core/fnv1a.h"
-#include "core/interrupt.h"
 #include "core/json_file.h"
 #include "core/progress.h"
-#include "core/split_mix64.h"
 #include "core/worker_pool.h"
-#include "envs/expert_chunk.h"
+#include "collect/expert_demo.h"
+#include "collect/learner_demo.h"
+#include "envs/object_state.h"
+#include "envs/renderer.h"
 #include "envs/splits.h"
+#include "policies/registry.h"
 
-namespace fb::envs {
+namespace fb::collect {
+
+using envs::EnvSpec;
+using envs::EpisodeId;
+using envs::ScriptedExpert;
+
 namespace {
 
 namespace fs = std::filesystem;
@@ -34,45 +42,21 @@ namespace fs = std::filesystem;
 // Bumped when what a part holds changes, so old parts are never mixed with new ones.
 constexpr int kPartSettingsVersion = 2;  // 2: clean action chunks (chunk_horizon), executed actions
 
-// Everything an episode's recorded bytes depend on besides its EpisodeId.
+// Everything an episode's recorded bytes depend on besides its EpisodeId. A learner enters by
+// name and parameters: a retrained checkpoint at the same path needs a new `out`.
 std::string SettingsHash(const CollectConfig& c) {
-  return config::HashText(fmt::format("v{}\nsuite {}\nsplit {}\nseed {}\nimage_size {}\ncameras {}\nrenderer {}\naction_noise {}\n"
-                                      "chunk_horizon {}\n",
-                                      kPartSettingsVersion, c.suite, c.split, c.seed, c.image_size,
-                                      fmt::join(c.cameras, ","), c.renderer, c.action_noise, c.chunk_horizon));
+  std::string text = fmt::format("v{}\nsuite {}\nsplit {}\nseed {}\nimage_size {}\ncameras {}\nrenderer {}\naction_noise {}\n"
+                                 "chunk_horizon {}\n",
+                                 kPartSettingsVersion, c.suite, c.split, c.seed, c.image_size, fmt::join(c.cameras, ","),
+                                 c.renderer, c.action_noise, c.chunk_horizon);
+  if (!c.learner.name.empty()) {
+    text += "learner\n" + config::Dump(c.learner);
+  }
+  return config::HashText(text);
 }
 
 bool Has(const std::vector<std::string>& values, const std::string& value) {
   return std::find(values.begin(), values.end(), value) != values.end();
-}
-
-// The action with Gaussian noise of `std` on each arm's translation and yaw (the dims the
-// expert steers back; it holds roll and pitch at zero), clipped to the action bounds.
-std::vector<double> Perturbed(std::vector<double> action, double std, SplitMix64& rng) {
-  constexpr double kTwoPi = 6.28318530717958647692;
-  for (size_t i = 0; i < action.size(); ++i) {
-    const size_t dim = i % kArmActionDim;
-    if (dim > 2 && dim != 5) continue;
-    const double radius = std::sqrt(-2.0 * std::log(1.0 - rng.Uniform(0.0, 1.0)));
-    action[i] = std::clamp(action[i] + std * radius * std::cos(kTwoPi * rng.Uniform(0.0, 1.0)), -1.0, 1.0);
-  }
-  return action;
-}
-
-// Without noise the clean rollout from step t is the episode itself: its chunk is actions
-// t..t+H-1, the last action repeated past the end (tested against AppendExpertChunk).
-std::vector<float> ChunksOfActions(const std::vector<float>& actions, int action_dim, int horizon) {
-  const auto dims = static_cast<size_t>(action_dim);
-  const size_t steps = dims > 0 ? actions.size() / dims : 0;
-  std::vector<float> out;
-  out.reserve(steps * static_cast<size_t>(horizon) * dims);
-  for (size_t t = 0; t < steps; ++t) {
-    for (size_t k = 0; k < static_cast<size_t>(horizon); ++k) {
-      const auto row = actions.begin() + static_cast<ptrdiff_t>(std::min(t + k, steps - 1) * dims);
-      out.insert(out.end(), row, row + static_cast<ptrdiff_t>(dims));
-    }
-  }
-  return out;
 }
 
 std::string ReadBytes(const fs::path& path) {
@@ -109,13 +93,13 @@ std::vector<std::string> ObjectNames(const EnvSpec& spec) {
 }
 
 std::string EnvArgs(const EnvSpec& spec, const CollectConfig& c, const std::vector<std::string>& images) {
-  const EmbodimentSpec& e = spec.embodiment();
+  const envs::EmbodimentSpec& e = spec.embodiment();
   const nlohmann::json kwargs = {
       {"suite", spec.suite()},
       {"task", spec.task().name},
       {"embodiment", e.name()},
       {"split", c.split},
-      {"action_space", ActionSpaceName(spec.options().action_space)},
+      {"action_space", envs::ActionSpaceName(spec.options().action_space)},
       {"action_dim", spec.action_dim()},
       {"action_convention",
        "per arm [dx, dy, dz, droll, dpitch, dyaw, gripper] in [-1, 1], arms in spec order; translation = a * "
@@ -178,9 +162,9 @@ struct RecordedObjects {
 RecordedObjects ObjectStates(const EnvSpec& spec, const DemoEpisode& d) {
   RecordedObjects out;
   for (int t = 0; t < d.steps; ++t) {
-    const auto objects = ObserveObjects(spec, d.states.data() + static_cast<ptrdiff_t>(t) * d.state_dim);
+    const auto objects = envs::ObserveObjects(spec, d.states.data() + static_cast<ptrdiff_t>(t) * d.state_dim);
     if (t == 0) {
-      for (const ObjectState& o : objects) {
+      for (const envs::ObjectState& o : objects) {
         out.names.push_back(o.name);
         out.kinds.push_back(o.kind);
         out.colours.push_back(o.colour);
@@ -189,7 +173,7 @@ RecordedObjects ObjectStates(const EnvSpec& spec, const DemoEpisode& d) {
     if (objects.size() != out.names.size()) {
       throw std::runtime_error(fmt::format("{}: the objects on the table changed at step {}", d.id.ToString(), t));
     }
-    for (const ObjectState& o : objects) {
+    for (const envs::ObjectState& o : objects) {
       out.values.insert(out.values.end(), o.pos, o.pos + 3);
       out.values.insert(out.values.end(), o.quat, o.quat + 4);
       out.values.push_back(static_cast<float>(o.joint));
@@ -229,7 +213,7 @@ void WriteDemo(data::Hdf5DemoWriter& writer, int64_t index, const DemoEpisode& d
                            ObjectPositions(spec, d));
   const RecordedObjects objects = ObjectStates(spec, d);
   writer.WriteFloatDataset(obs + "object_states",
-                           std::vector<int64_t>{steps, static_cast<int64_t>(objects.names.size()), kObjectStateValues},
+                           std::vector<int64_t>{steps, static_cast<int64_t>(objects.names.size()), envs::kObjectStateValues},
                            objects.values);
   writer.SetAttribute(group + "/obs/object_states", "objects", nlohmann::json(objects.names).dump());
   writer.SetAttribute(group + "/obs/object_states", "kinds", nlohmann::json(objects.kinds).dump());
@@ -245,10 +229,24 @@ void WriteDemo(data::Hdf5DemoWriter& writer, int64_t index, const DemoEpisode& d
   writer.SetAttribute(group, "instruction", d.instruction);
 }
 
-// Writes g's HDF5 from its parts (kept demos in init order) and returns its summary.
+// Mean |executed - expert| per action dimension of a learner's demo, over its steps: how far
+// the learner's actions were from the labels, by dimension (translation, rotation, gripper).
+std::vector<double> LearnerExpertL1(const DemoEpisode& d) {
+  std::vector<double> l1(static_cast<size_t>(d.action_dim), 0.0);
+  if (d.steps == 0 || d.executed_actions.size() != d.actions.size()) return l1;
+  for (size_t i = 0; i < d.actions.size(); ++i) {
+    l1[i % l1.size()] += std::abs(d.executed_actions[i] - static_cast<double>(d.actions[i]));
+  }
+  for (double& v : l1) v /= d.steps;
+  return l1;
+}
+
+// Writes g's HDF5 from its parts (kept demos in init order) and returns its summary. The
+// expert's unsolved episodes are dropped; a learner's are kept (their labels are the expert's).
 nlohmann::json Assemble(const Group& g, const EnvSpec& spec, const CollectConfig& c) {
+  const bool learner = !c.learner.name.empty();
   data::Hdf5DemoWriter writer(g.file);
-  writer.SetActionLabels(g.embodiment, ActionSpaceName(spec.options().action_space));
+  writer.SetActionLabels(g.embodiment, envs::ActionSpaceName(spec.options().action_space));
   nlohmann::json demos = nlohmann::json::array(), failures = nlohmann::json::array();
   std::string instruction;
   std::vector<std::string> images;
@@ -256,15 +254,21 @@ nlohmann::json Assemble(const Group& g, const EnvSpec& spec, const CollectConfig
   for (const int init : g.inits) {
     const fs::path part = g.Part(init);
     const DemoEpisode demo = DecodeDemoPart(ReadBytes(part), part.string());
-    if (!demo.success) {
+    if (!demo.success && !learner) {
       failures.push_back({{"init_index", init}, {"reason", demo.failure}, {"detail", demo.failure_detail}});
       continue;
     }
     WriteDemo(writer, index, demo, spec);
-    demos.push_back({{"demo", fmt::format("demo_{}", index)},
-                     {"init_index", init},
-                     {"steps", demo.steps},
-                     {"digest", fmt::format("{:016x}", DemoDigest(demo))}});
+    nlohmann::json entry = {{"demo", fmt::format("demo_{}", index)},
+                            {"init_index", init},
+                            {"steps", demo.steps},
+                            {"digest", fmt::format("{:016x}", DemoDigest(demo))}};
+    if (learner) {
+      entry["learner_success"] = demo.success;
+      entry["learner_failure"] = demo.failure;
+      entry["learner_expert_l1"] = LearnerExpertL1(demo);
+    }
+    demos.push_back(std::move(entry));
     if (instruction.empty()) instruction = demo.instruction;
     images = demo.image_names;
     ++index;
@@ -285,14 +289,15 @@ void Finish(const Group& g, const nlohmann::json& summary) {
 }
 
 struct WorkerContext {
-  EpisodeState state;
-  std::unique_ptr<Renderer> renderer;
+  envs::EpisodeState state;
+  std::unique_ptr<envs::Renderer> renderer;
+  std::unique_ptr<policies::Policy> learner;  // null when the expert drives
 };
 
 }  // namespace
 
-std::vector<std::string> CollectEmbodiments(const CollectConfig& config, const SuiteConfig& suite) {
-  const std::vector<std::string> held_out = HeldOutEmbodiments();
+std::vector<std::string> CollectEmbodiments(const CollectConfig& config, const envs::SuiteConfig& suite) {
+  const std::vector<std::string> held_out = envs::HeldOutEmbodiments();
   if (config.embodiments.empty()) {
     std::vector<std::string> out;
     for (const auto& e : suite.embodiments) {
@@ -318,98 +323,14 @@ fs::path DemoFilePath(const fs::path& out, const std::string& task, const std::s
   return out / fmt::format("{}_{}_demo.hdf5", task, embodiment);
 }
 
-DemoEpisode RecordExpertDemo(const EnvSpec& spec, const ScriptedExpert& expert, const EpisodeId& id,
-                             const DemoRecordOptions& options, Renderer* renderer, EpisodeState& state) {
-  Reset(spec, id, state);
-  ExpertState memory;
-  expert.Reset(spec, state, memory);
-  const mjModel* m = spec.model();
-  ObservationOptions observe;
-  observe.agentview = options.agentview;
-  observe.wrist = options.eye_in_hand;
-  observe.width = observe.height = options.image_size;
-
-  DemoEpisode demo;
-  demo.id = id;
-  demo.instruction = state.instruction;
-  demo.action_dim = spec.action_dim();
-  demo.state_dim = m->nq + m->nv;
-  demo.arms = spec.embodiment().num_arms();
-  demo.image_size = options.image_size;
-  if (renderer != nullptr) {
-    if (options.agentview) demo.image_names.push_back("agentview_rgb");
-    if (options.eye_in_hand) {
-      for (int a = 0; a < demo.arms; ++a) {
-        demo.image_names.push_back(a == 0 ? "eye_in_hand_rgb" : fmt::format("eye_in_hand_{}_rgb", a));
-      }
-    }
-  }
-  demo.images.resize(demo.image_names.size());
-  demo.chunk_horizon = options.chunk_horizon;
-  const bool noisy = options.action_noise > 0;
-  EpisodeState rollout;  // the clean expert's copy of the episode, for the chunks of a noisy one
-
-  SplitMix64 noise(MixSeed(Fnv1a64("action_noise/" + id.ToString())));
-  StepResult result{state.success_now, state.success_once, state.done, state.failure, state.step};
-  while (!state.done) {
-    ThrowIfInterrupted();
-    const Observation obs = Observe(spec, state, observe, renderer);
-    const mjData* d = state.data.get();
-    demo.states.insert(demo.states.end(), d->qpos, d->qpos + m->nq);
-    demo.states.insert(demo.states.end(), d->qvel, d->qvel + m->nv);
-    demo.joint_states.insert(demo.joint_states.end(), obs.proprio.joint_pos.begin(), obs.proprio.joint_pos.end());
-    demo.gripper_states.insert(demo.gripper_states.end(), obs.proprio.gripper.begin(), obs.proprio.gripper.end());
-    for (int a = 0; a < demo.arms; ++a) {
-      const auto k = static_cast<size_t>(a);
-      demo.ee_pos.insert(demo.ee_pos.end(), obs.proprio.eef_pos.begin() + static_cast<ptrdiff_t>(3 * k),
-                         obs.proprio.eef_pos.begin() + static_cast<ptrdiff_t>(3 * k + 3));
-      double ori[3];
-      mju_quat2Vel(ori, obs.proprio.eef_quat.data() + 4 * k, 1.0);
-      demo.ee_ori.insert(demo.ee_ori.end(), ori, ori + 3);
-    }
-    size_t stream = 0;
-    if (renderer != nullptr && options.agentview) {
-      const auto& pixels = obs.agentview.pixels;
-      demo.images[0].insert(demo.images[0].end(), pixels.begin(), pixels.end());
-      ++stream;
-    }
-    for (const RgbImage& wrist : obs.wrist) {
-      demo.images[stream].insert(demo.images[stream].end(), wrist.pixels.begin(), wrist.pixels.end());
-      ++stream;
-    }
-    if (noisy) AppendExpertChunk(spec, expert, state, memory, options.chunk_horizon, rollout, demo.action_chunks);
-    const std::vector<double> action = expert.Act(spec, state, memory);
-    demo.actions.insert(demo.actions.end(), action.begin(), action.end());
-    if (noisy) {
-      const std::vector<double> executed = Perturbed(action, options.action_noise, noise);
-      demo.executed_actions.insert(demo.executed_actions.end(), executed.begin(), executed.end());
-      result = Step(spec, executed, state);
-    } else {
-      result = Step(spec, action, state);
-    }
-    demo.rewards.push_back(result.success_now ? 1.0f : 0.0f);
-    demo.dones.push_back(result.done ? 1.0f : 0.0f);
-    ++demo.steps;
-  }
-  if (!noisy) demo.action_chunks = ChunksOfActions(demo.actions, demo.action_dim, options.chunk_horizon);
-  demo.joint_dim = demo.steps > 0 ? static_cast<int>(demo.joint_states.size()) / demo.steps : 0;
-  demo.gripper_dim = demo.steps > 0 ? static_cast<int>(demo.gripper_states.size()) / demo.steps : 0;
-  demo.success = result.success_once;
-  if (!demo.success) {
-    demo.failure = result.failure == Failure::kNone ? "not_solved" : FailureName(result.failure);
-    demo.failure_detail = state.failure_detail;
-  }
-  return demo;
-}
-
 CollectStats CollectDemos(const CollectConfig& c) {
-  const SuiteConfig suite = LoadSuite(c.suite);
-  LoadSplit(c.split);  // an unknown split fails here, before any work
+  const envs::SuiteConfig suite = envs::LoadSuite(c.suite);
+  envs::LoadSplit(c.split);  // an unknown split fails here, before any work
   std::vector<std::string> tasks = c.tasks.empty() ? suite.tasks : c.tasks;
   for (const auto& task : tasks) {
     if (!Has(suite.tasks, task)) {
-      throw InputError(fmt::format("collect config: tasks: suite '{}' has no task '{}'; it lists {}", suite.name, task,
-                                   fmt::join(suite.tasks, ", ")));
+      throw InputError(fmt::format("collect config: tasks: suite '{}' has no task '{}'; it lists {}{}", suite.name, task,
+                                   fmt::join(suite.tasks, ", "), config::DidYouMean(task, suite.tasks)));
     }
   }
   const std::vector<std::string> embodiments = CollectEmbodiments(c, suite);
@@ -467,10 +388,22 @@ CollectStats CollectDemos(const CollectConfig& c) {
     if (!summaries[gi] && remaining[gi] == 0) complete(static_cast<int>(gi));
   }
 
-  const bool render = !c.cameras.empty();
+  bool render = !c.cameras.empty();
+  const bool learner = !c.learner.name.empty();
+  eval::EpisodeRunOptions learner_run;
+  if (learner) {  // the learner's protocol and inputs, checked before any episode runs
+    const auto probe = policies::CreatePolicy(c.learner.name, c.learner.params);
+    const envs::ObservationOptions wanted = probe->observation_options();
+    render = render || wanted.agentview || wanted.wrist;
+    learner_run.replan_interval =
+        c.learner.replan_interval > 0 ? c.learner.replan_interval : probe->protocol().replan_interval;
+    spdlog::info("DAgger: learner {} replans every {} actions; the expert labels every state it visits",
+                 c.learner.name, learner_run.replan_interval > 0 ? fmt::to_string(learner_run.replan_interval)
+                                                                 : std::string("chunk's"));
+  }
   const DemoRecordOptions record{c.image_size, Has(c.cameras, "agentview"), Has(c.cameras, "eye_in_hand"),
                                  c.action_noise, c.chunk_horizon};
-  const RenderBackend backend = ParseRenderBackend(c.renderer);
+  const envs::RenderBackend backend = envs::ParseRenderBackend(c.renderer);
   if (stats.resumed > 0) spdlog::info("resuming: {} of {} episodes already finished", stats.resumed, stats.planned);
   const auto start = std::chrono::steady_clock::now();
   {
@@ -479,16 +412,21 @@ CollectStats CollectDemos(const CollectConfig& c) {
         static_cast<int>(pending.size()), c.workers,
         [&](int) {
           WorkerContext context;
-          if (render) context.renderer = std::make_unique<Renderer>(backend);
+          if (render) context.renderer = std::make_unique<envs::Renderer>(backend);
+          if (learner) context.learner = policies::CreatePolicy(c.learner.name, c.learner.params);
           return context;
         },
         [&](WorkerContext& context, int item) {
           const auto [gi, init] = pending[static_cast<size_t>(item)];
           const Group& g = groups[static_cast<size_t>(gi)];
           const EpisodeId id{c.suite, g.task, c.split, g.embodiment, init, static_cast<uint64_t>(c.seed + init)};
-          const DemoEpisode demo = RecordExpertDemo(*specs[static_cast<size_t>(gi)], *experts[static_cast<size_t>(gi)],
-                                                    id, record, context.renderer.get(), context.state);
-          if (!demo.success) {
+          const EnvSpec& spec = *specs[static_cast<size_t>(gi)];
+          const ScriptedExpert& expert = *experts[static_cast<size_t>(gi)];
+          const DemoEpisode demo =
+              learner ? RecordLearnerDemo(spec, expert, *context.learner, id, record, learner_run,
+                                          context.renderer.get(), context.state)
+                      : RecordExpertDemo(spec, expert, id, record, context.renderer.get(), context.state);
+          if (!demo.success && !learner) {
             spdlog::warn("{}: expert failed ({}{}{})", id.ToString(), demo.failure,
                          demo.failure_detail.empty() ? "" : ": ", demo.failure_detail);
           }
@@ -509,6 +447,7 @@ CollectStats CollectDemos(const CollectConfig& c) {
   for (size_t gi = 0; gi < groups.size(); ++gi) {
     const nlohmann::json& summary = *summaries[gi];
     stats.kept += static_cast<int>(summary["demos"].size());
+    for (const auto& demo : summary["demos"]) stats.solved += demo.value("learner_success", true) ? 1 : 0;
     for (const auto& failure : summary["failures"]) {
       ++stats.failed;
       ++stats.failures[failure["reason"].get<std::string>()];
@@ -519,7 +458,9 @@ CollectStats CollectDemos(const CollectConfig& c) {
   const nlohmann::json report = {{"suite", c.suite},
                                  {"split", c.split},
                                  {"planned", stats.planned},
+                                 {"learner", c.learner.name},
                                  {"kept", stats.kept},
+                                 {"solved", stats.solved},
                                  {"failed", stats.failed},
                                  {"failures", stats.failures},
                                  {"files", files}};
@@ -527,4 +468,4 @@ CollectStats CollectDemos(const CollectConfig& c) {
   return stats;
 }
 
-}  // namespace fb::envs
+}  // namespace fb::collect

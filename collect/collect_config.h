@@ -7,7 +7,21 @@
 
 #include "core/config/schema.h"
 
-namespace fb::envs {
+namespace fb::collect {
+
+// DAgger: a learned policy that drives the episodes while the expert labels every state it
+// visits (collect/learner_demo.h). No name = the expert drives (plain or DART demos).
+struct LearnerSpec {
+  std::string name;        // a registered policy (policies/registry.h); "" = none
+  config::Subtree params;  // layered over the policy's defaults (e.g. {checkpoint: ...})
+  int replan_interval = 0;  // executed actions per chunk; 0 = the learner's protocol (whole chunk if none)
+  template <class V>
+  void Describe(V& v) {
+    v("name", name);
+    v("params", params, config::Optional{});
+    v("replan_interval", replan_interval, config::Range{0, 1000});
+  }
+};
 
 struct CollectConfig {
   std::string suite;
@@ -22,6 +36,7 @@ struct CollectConfig {
   std::string renderer = "osmesa";       // osmesa | egl
   double action_noise = 0.0;             // DART: std of noise on the executed motion actions
   int chunk_horizon = 20;                // H of the recorded clean-expert action chunks
+  LearnerSpec learner;                   // DAgger when named: every episode kept, success or not
   std::string out;
   int workers = 1;
   template <class V>
@@ -38,12 +53,13 @@ struct CollectConfig {
     v("renderer", renderer, config::OneOf{"osmesa", "egl"});
     v("action_noise", action_noise, config::Range{0.0, 1.0});
     v("chunk_horizon", chunk_horizon, config::Range{1, 200});
+    v("learner", learner);
     v("out", out, config::NonEmpty{});
     v("workers", workers, config::Range{1, 256});
   }
-  // Negative or repeated init indices, repeated tasks/embodiments/cameras, unknown cameras;
-  // throws fb::InputError quoting the value.
+  // Negative or repeated init indices, repeated tasks/embodiments/cameras, unknown cameras,
+  // a learner together with action noise; throws fb::InputError quoting the value.
   void Validate() const;
 };
 
-}  // namespace fb::envs
+}  // namespace fb::collect

@@ -1,4 +1,4 @@
-#include "envs/demo_collection.h"
+#include "collect/demo_collection.h"
 
 #include <algorithm>
 #include <cmath>
@@ -15,11 +15,16 @@
 #include "core/data/hdf5_demo_frames.h"
 #include "core/error.h"
 #include "core/json_file.h"
+#include "collect/expert_demo.h"
+#include "collect/learner_demo.h"
+#include "policies/registry.h"
 #include "envs/expert_chunk.h"
 #include "tests/support/scratch_dir.h"
 
-namespace fb::envs {
+namespace fb::collect {
 namespace {
+
+using namespace fb::envs;  // the simulation the demos record
 
 namespace fs = std::filesystem;
 using ::testing::ElementsAre;
@@ -352,5 +357,99 @@ TEST(CollectDemosTest, WorkerCountDoesNotChangeTheDemosAndARerunResumes) {
   }
 }
 
+// The expert as its own learner: the labels are exactly what it executed, and it succeeds.
+TEST(RecordLearnerDemoTest, TheExpertAsLearnerIsLabelledWithItsOwnActions) {
+  const auto spec = EnvSpec::Create("spatial", kTask, "panda");
+  const ScriptedExpert expert(*spec);
+  const auto learner = policies::CreatePolicy("scripted_expert");
+  EpisodeState state;
+  const EpisodeId id{"spatial", kTask, "train", "panda", 0, 0};
+  DemoRecordOptions options{16, false, false};
+  const DemoEpisode demo = RecordLearnerDemo(*spec, expert, *learner, id, options, {}, nullptr, state);
+  EXPECT_TRUE(demo.success);
+  ASSERT_GT(demo.steps, 20);
+  ASSERT_EQ(demo.executed_actions.size(), demo.actions.size());
+  for (size_t i = 0; i < demo.actions.size(); ++i) {
+    ASSERT_EQ(static_cast<float>(demo.executed_actions[i]), demo.actions[i]) << "value " << i;
+  }
+  EXPECT_EQ(demo.rewards.size(), static_cast<size_t>(demo.steps));
+  EXPECT_EQ(demo.dones.back(), 1.0f);
+  // The same episode recorded by the expert driving has the same states and actions.
+  const DemoEpisode driven = RecordExpertDemo(*spec, expert, id, options, nullptr, state);
+  EXPECT_EQ(driven.states, demo.states);
+  EXPECT_EQ(driven.actions, demo.actions);
+}
+
+// A learner that never moves: every state it visits is labelled with the clean expert's chunk
+// from that state, the demo records its zeros as executed and its failure as the outcome.
+TEST(RecordLearnerDemoTest, AStillLearnerGetsTheCleanExpertsChunksAsLabels) {
+  const auto spec = EnvSpec::Create("spatial", kTask, "panda");
+  const ScriptedExpert expert(*spec);
+  const auto learner = policies::CreatePolicy("zero");
+  EpisodeState state, scratch;
+  const EpisodeId id{"spatial", kTask, "train", "panda", 1, 1};
+  DemoRecordOptions options{16, false, false};
+  options.chunk_horizon = 5;
+  const DemoEpisode demo = RecordLearnerDemo(*spec, expert, *learner, id, options, {}, nullptr, state);
+  EXPECT_FALSE(demo.success);
+  EXPECT_EQ(demo.failure, "timeout");
+  ASSERT_GT(demo.steps, 0);
+  for (size_t i = 0; i < demo.executed_actions.size(); ++i) {
+    if (i % 7 < 6) ASSERT_EQ(demo.executed_actions[i], 0.0) << "the zero policy's motion, value " << i;
+  }
+  double label_motion = 0;
+  for (float a : demo.actions) label_motion += std::abs(a);
+  EXPECT_GT(label_motion, 1.0) << "the expert wants the arm to move";
+
+  // Step 0's chunk is the clean expert's from the reset state with a fresh memory.
+  Reset(*spec, id, state);
+  ExpertState memory;
+  expert.Reset(*spec, state, memory);
+  std::vector<float> chunk;
+  AppendExpertChunk(*spec, expert, state, memory, 5, scratch, chunk);
+  ASSERT_EQ(chunk.size(), 35u);
+  for (size_t i = 0; i < chunk.size(); ++i) ASSERT_EQ(demo.action_chunks[i], chunk[i]) << i;
+  // ... and each chunk starts with the expert's label of its step.
+  for (int t = 0; t < demo.steps; ++t) {
+    for (size_t j = 0; j < 7; ++j) {
+      ASSERT_EQ(demo.action_chunks[static_cast<size_t>(t) * 35 + j], demo.actions[static_cast<size_t>(t) * 7 + j]) << t;
+    }
+  }
+}
+
+// DAgger collection keeps every learner episode, solved or not, and says which were solved.
+TEST(CollectDemosTest, WithALearnerEveryEpisodeIsKept) {
+  fb::testing::ScratchDir out;
+  CollectConfig c = SmallConfig(out.path());
+  c.learner.name = "zero";
+  c.chunk_horizon = 4;
+  const CollectStats stats = CollectDemos(c);
+  EXPECT_EQ(stats.kept, 2);
+  EXPECT_EQ(stats.solved, 0);
+  EXPECT_EQ(stats.failed, 0);
+  const auto summary = ReadJsonFile(out.path() / "collect_summary.json");
+  EXPECT_EQ(summary["learner"], "zero");
+  const auto& demo = summary["files"][0]["demos"][0];
+  EXPECT_EQ(demo["learner_success"], false);
+  EXPECT_EQ(demo["learner_failure"], "timeout");
+  ASSERT_EQ(demo["learner_expert_l1"].size(), 7u);
+  EXPECT_GT(demo["learner_expert_l1"][0].get<double>() + demo["learner_expert_l1"][1].get<double>(), 0.0);
+  const auto dataset = data::ReadHdf5Actions(DemoFilePath(out.path(), kTask, "panda"));
+  EXPECT_EQ(dataset.episodes.size(), 2u);
+}
+
+TEST(CollectConfigTest, ALearnerCannotHaveActionNoise) {
+  CollectConfig c = SmallConfig("unused");
+  c.learner.name = "zero";
+  c.action_noise = 0.1;
+  try {
+    c.Validate();
+    FAIL() << "expected an InputError";
+  } catch (const InputError& e) {
+    EXPECT_THAT(e.what(), HasSubstr("action_noise"));
+    EXPECT_THAT(e.what(), HasSubstr("zero"));
+  }
+}
+
 }  // namespace
-}  // namespace fb::envs
+}  // namespace fb::collect

@@ -1,4 +1,4 @@
-#include "envs/collect_config.h"
+#include "collect/collect_config.h"
 
 #include <set>
 
@@ -6,7 +6,7 @@
 
 #include "core/error.h"
 
-namespace fb::envs {
+namespace fb::collect {
 namespace {
 
 template <class T>
@@ -28,10 +28,15 @@ void CollectConfig::Validate() const {
       throw InputError(fmt::format("collect config: cameras holds '{}'; choose from agentview, eye_in_hand", camera));
     }
   }
+  if (!learner.name.empty() && action_noise > 0) {
+    throw InputError(fmt::format("collect config: action_noise is {} with learner '{}'; noise perturbs the expert's "
+                                 "actions, and with a learner the expert does not act: set one or the other",
+                                 action_noise, learner.name));
+  }
   RejectRepeats(init_indices, "init_indices");
   RejectRepeats(tasks, "tasks");
   RejectRepeats(embodiments, "embodiments");
   RejectRepeats(cameras, "cameras");
 }
 
-}  // namespace fb::envs
+}  // namespace fb::collect

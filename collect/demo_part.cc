@@ -1,4 +1,4 @@
-#include "envs/demo_part.h"
+#include "collect/demo_part.h"
 
 #include <cstring>
 
@@ -8,7 +8,7 @@
 #include "core/error.h"
 #include "core/fnv1a.h"
 
-namespace fb::envs {
+namespace fb::collect {
 namespace {
 
 constexpr std::string_view kMagic = "fasterbench-demo-part";
@@ -131,4 +131,4 @@ uint64_t DemoDigest(const DemoEpisode& demo) {
   return Fnv1a64(states, Fnv1a64(actions));
 }
 
-}  // namespace fb::envs
+}  // namespace fb::collect
