@@ -15,11 +15,15 @@ struct LearnerSpec {
   std::string name;        // a registered policy (policies/registry.h); "" = none
   config::Subtree params;  // layered over the policy's defaults (e.g. {checkpoint: ...})
   int replan_interval = 0;  // executed actions per chunk; 0 = the learner's protocol (whole chunk if none)
+  // Record every k-th visited state (k = 1: all). Each label costs an H-step clean rollout, and
+  // with k = the replan interval the rows are exactly the states the learner is asked at.
+  int label_every = 1;
   template <class V>
   void Describe(V& v) {
     v("name", name);
     v("params", params, config::Optional{});
     v("replan_interval", replan_interval, config::Range{0, 1000});
+    v("label_every", label_every, config::Range{1, 1000});
   }
 };
 

@@ -424,7 +424,7 @@ CollectStats CollectDemos(const CollectConfig& c) {
           const ScriptedExpert& expert = *experts[static_cast<size_t>(gi)];
           const DemoEpisode demo =
               learner ? RecordLearnerDemo(spec, expert, *context.learner, id, record, learner_run,
-                                          context.renderer.get(), context.state)
+                                          c.learner.label_every, context.renderer.get(), context.state)
                       : RecordExpertDemo(spec, expert, id, record, context.renderer.get(), context.state);
           if (!demo.success && !learner) {
             spdlog::warn("{}: expert failed ({}{}{})", id.ToString(), demo.failure,

@@ -3,10 +3,11 @@
 #include <algorithm>
 #include <cmath>
 
+#include "collect/expert_labeller.h"
 #include "core/fnv1a.h"
-#include "core/interrupt.h"
 #include "core/split_mix64.h"
-#include "envs/expert_chunk.h"
+#include "eval/episode_runner.h"
+#include "policies/policy.h"
 
 namespace fb::collect {
 namespace {
@@ -24,51 +25,51 @@ std::vector<double> Perturbed(std::vector<double> action, double std, SplitMix64
   return action;
 }
 
-// Without noise the clean rollout from step t is the episode itself: its chunk is actions
-// t..t+H-1, the last action repeated past the end (tested against AppendExpertChunk).
-std::vector<float> ChunksOfActions(const std::vector<float>& actions, int action_dim, int horizon) {
-  const auto dims = static_cast<size_t>(action_dim);
-  const size_t steps = dims > 0 ? actions.size() / dims : 0;
-  std::vector<float> out;
-  out.reserve(steps * static_cast<size_t>(horizon) * dims);
-  for (size_t t = 0; t < steps; ++t) {
-    for (size_t k = 0; k < static_cast<size_t>(horizon); ++k) {
-      const auto row = actions.begin() + static_cast<ptrdiff_t>(std::min(t + k, steps - 1) * dims);
-      out.insert(out.end(), row, row + static_cast<ptrdiff_t>(dims));
-    }
+// The scripted expert driving the episode one action per call, with DART noise on what it
+// executes when action_noise > 0 (a stream seeded by the episode identity).
+class ExpertDriver final : public policies::Policy {
+ public:
+  ExpertDriver(const envs::ScriptedExpert& expert, double action_noise)
+      : Policy("scripted_expert"), k_expert_(expert), k_action_noise_(action_noise) {}
+
+ private:
+  void DoAttach(const envs::EnvSpec& spec, const envs::EpisodeState& state) override {
+    k_spec_ = &spec;
+    k_state_ = &state;
   }
-  return out;
-}
+  void DoReset(const envs::EpisodeId& id) override {
+    k_expert_.Reset(*k_spec_, *k_state_, k_memory_);
+    k_noise_ = SplitMix64(MixSeed(Fnv1a64("action_noise/" + id.ToString())));
+  }
+  policies::ActionChunk DoAct(const envs::Observation&) override {
+    policies::ActionChunk chunk;
+    chunk.actions = k_expert_.Act(*k_spec_, *k_state_, k_memory_);
+    if (k_action_noise_ > 0) chunk.actions = Perturbed(std::move(chunk.actions), k_action_noise_, k_noise_);
+    chunk.steps = 1;
+    chunk.action_dim = static_cast<int>(chunk.actions.size());
+    return chunk;
+  }
+
+  const envs::ScriptedExpert& k_expert_;
+  const double k_action_noise_;
+  const envs::EnvSpec* k_spec_ = nullptr;
+  const envs::EpisodeState* k_state_ = nullptr;
+  envs::ExpertState k_memory_;
+  SplitMix64 k_noise_;
+};
 
 }  // namespace
 
 DemoEpisode RecordExpertDemo(const envs::EnvSpec& spec, const envs::ScriptedExpert& expert, const envs::EpisodeId& id,
                              const DemoRecordOptions& options, envs::Renderer* renderer, envs::EpisodeState& state) {
-  envs::Reset(spec, id, state);
-  envs::ExpertState memory;
-  expert.Reset(spec, state, memory);
-  DemoEpisode demo = BeginDemo(spec, state, id, options, renderer);
   const bool noisy = options.action_noise > 0;
-  envs::EpisodeState rollout;  // the clean expert's copy of the episode, for the chunks of a noisy one
-  SplitMix64 noise(MixSeed(Fnv1a64("action_noise/" + id.ToString())));
-  while (!state.done) {
-    ThrowIfInterrupted();
-    RecordObservation(spec, state, options, renderer, demo);
-    if (noisy) envs::AppendExpertChunk(spec, expert, state, memory, options.chunk_horizon, rollout, demo.action_chunks);
-    const std::vector<double> action = expert.Act(spec, state, memory);
-    demo.actions.insert(demo.actions.end(), action.begin(), action.end());
-    if (noisy) {
-      const std::vector<double> executed = Perturbed(action, options.action_noise, noise);
-      demo.executed_actions.insert(demo.executed_actions.end(), executed.begin(), executed.end());
-      envs::Step(spec, executed, state);
-    } else {
-      envs::Step(spec, action, state);
-    }
-    RecordStepResult(state, demo);
-  }
-  if (!noisy) demo.action_chunks = ChunksOfActions(demo.actions, demo.action_dim, options.chunk_horizon);
-  FinishDemo(state, demo);
-  return demo;
+  ExpertDriver driver(expert, options.action_noise);
+  ExpertLabeller labeller(spec, expert, id, options, /*rollout=*/noisy, /*label_every=*/1, renderer);
+  eval::EpisodeAids aids;
+  aids.renderer = renderer;
+  aids.observer = &labeller;
+  eval::RunEpisode(spec, driver, id, state, eval::EpisodeRunOptions{.replan_interval = 1}, aids);
+  return labeller.Finish(state, /*executed=*/noisy);
 }
 
 }  // namespace fb::collect

@@ -14,14 +14,16 @@
 
 namespace fb::collect {
 
-// The demo of `learner` on episode `id`: per step the observation, the expert's clean chunk
-// (action_chunks) and action (actions), and the learner's executed action (executed_actions);
-// success and failure are the learner's. `run` is the learner's protocol (replan interval,
-// deadlines). Throws like Reset and Observe, and fb::InputError when the learner's episode
+// The demo of `learner` on episode `id`: per recorded step (every `label_every`-th, from step
+// 0) the observation, the expert's clean chunk (action_chunks) and action (actions), and the
+// learner's executed action (executed_actions); success and failure are the learner's. `run`
+// is the learner's protocol (replan interval, deadlines). The expert's memory follows every
+// step, recorded or not. Throws like Reset and Observe, and fb::InputError when the learner's episode
 // ends in a harness error (a policy exception, a malformed chunk, a deadline), which would
 // leave its demo without meaning.
 DemoEpisode RecordLearnerDemo(const envs::EnvSpec& spec, const envs::ScriptedExpert& expert, policies::Policy& learner,
                               const envs::EpisodeId& id, const DemoRecordOptions& options,
-                              const eval::EpisodeRunOptions& run, envs::Renderer* renderer, envs::EpisodeState& state);
+                              const eval::EpisodeRunOptions& run, int label_every, envs::Renderer* renderer,
+                              envs::EpisodeState& state);
 
 }  // namespace fb::collect

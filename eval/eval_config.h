@@ -36,6 +36,9 @@ struct EvalConfig {
   double policy_timeout_s = 0;           // limit per policy call (Reset, Act); 0 = none
   double episode_timeout_s = 0;          // wall-time limit per episode; 0 = none
   int videos = 0;                        // MP4s of the first `videos` init indices of each task
+  // Splits the run reports as n/a instead of running (appearance-only splits of a policy that
+  // reads no images); eval moves them here from `splits`.
+  std::vector<std::string> not_applicable_splits;
   template <class V>
   void Describe(V& v) {
     v("policy", policy);
@@ -52,6 +55,7 @@ struct EvalConfig {
     v("policy_timeout_s", policy_timeout_s, config::Range{0.0, 1e6});
     v("episode_timeout_s", episode_timeout_s, config::Range{0.0, 1e7});
     v("videos", videos, config::Range{0, 100000});
+    v("not_applicable_splits", not_applicable_splits);
   }
   // Negative or repeated init indices, repeated tasks/splits/embodiments; throws
   // fb::InputError quoting the value.

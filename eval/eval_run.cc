@@ -121,13 +121,15 @@ std::string EpisodeListHash(const std::vector<envs::EpisodeId>& episodes) {
 }
 
 nlohmann::json RunHeader(const EvalConfig& config, const std::string& config_hash) {
-  return {{"fasterbench_version", kVersion},
-          {"git_revision", kGitRevision},
-          {"mujoco_version", mj_version()},
-          {"config_hash", config_hash},
-          {"run_hash", RunIdentityHash(config)},
-          {"policy", config.policy.name},
-          {"policy_params", PolicyParamsText(config)}};
+  nlohmann::json header = {{"fasterbench_version", kVersion},
+                           {"git_revision", kGitRevision},
+                           {"mujoco_version", mj_version()},
+                           {"config_hash", config_hash},
+                           {"run_hash", RunIdentityHash(config)},
+                           {"policy", config.policy.name},
+                           {"policy_params", PolicyParamsText(config)}};
+  if (!config.not_applicable_splits.empty()) header["not_applicable_splits"] = config.not_applicable_splits;
+  return header;
 }
 
 void CheckResumable(const EvalConfig& config, const std::filesystem::path& out, const Shard& shard) {

@@ -6,6 +6,7 @@
 #include <spdlog/spdlog.h>
 
 #include "core/error.h"
+#include "envs/splits.h"
 #include "envs/task_spec.h"
 #include "eval/eval_run.h"
 
@@ -27,6 +28,23 @@ EvalConfig ApplyPolicyProtocol(EvalConfig config, const policies::PolicyProtocol
   } else if (protocol.replan_interval > 0 && *config.replan_interval != protocol.replan_interval) {
     spdlog::warn("replan_interval {} overrides the policy's protocol ({}): results are not comparable with runs "
                  "that follow it", *config.replan_interval, protocol.replan_interval);
+  }
+  if (!protocol.reads_images) {
+    std::vector<std::string> measurable;
+    for (const auto& split : config.splits) {
+      if (envs::LoadSplit(split).visual == "none") {
+        measurable.push_back(split);
+      } else if (!Contains(config.not_applicable_splits, split)) {
+        spdlog::warn("split '{}' changes only what cameras see and policy '{}' reads no images: reported as n/a",
+                     split, config.policy.name);
+        config.not_applicable_splits.push_back(split);
+      }
+    }
+    config.splits = measurable;
+    if (config.splits.empty()) {
+      throw InputError(fmt::format("eval config: splits: policy '{}' reads no images, so none of {} can measure it",
+                                   config.policy.name, fmt::join(config.not_applicable_splits, ", ")));
+    }
   }
   if (protocol.embodiments.empty()) return config;
 

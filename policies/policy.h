@@ -37,6 +37,7 @@ struct CallMetrics {
 struct PolicyProtocol {
   int replan_interval = 0;               // executed actions per chunk; 0 = not stated
   std::vector<std::string> embodiments;  // the training data's embodiments; empty = not stated
+  bool reads_images = true;              // false: a split that changes only appearance cannot reach it
 };
 
 // A chunk of actions: `steps` rows of `action_dim` values, row-major.

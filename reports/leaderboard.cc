@@ -8,6 +8,19 @@ namespace fb::reports {
 namespace {
 
 constexpr const char* kMissing = "-";
+constexpr const char* kNotApplicable = "n/a";
+
+// The splits a run reports as n/a (results.json not_applicable_splits, e.g. ood-visual for a
+// policy that reads no images).
+bool NotApplicable(const nlohmann::json& results, const std::string& split) {
+  for (const auto& s : results.value("not_applicable_splits", nlohmann::json::array())) {
+    if (s == split) return true;
+  }
+  return false;
+}
+
+// "suite/split" -> split.
+std::string SplitOfGroup(const std::string& group) { return group.substr(group.find('/') + 1); }
 
 std::string Success(const nlohmann::json& summary) {
   return fmt::format("{:.1f}% [{:.0f}, {:.0f}] n={}", 100 * summary.at("success_rate").get<double>(),
@@ -35,6 +48,9 @@ Table LeaderboardTable(const std::vector<EvalRunData>& runs) {
     if (!run.eval) continue;
     for (const auto& [group, summary] : run.eval->at("per_group").items()) groups.insert(group);
     for (const auto& [split, drop] : run.eval->at("overall").at("ood_drop").items()) ood_splits.insert(split);
+    for (const auto& split : run.eval->value("not_applicable_splits", nlohmann::json::array())) {
+      ood_splits.insert(split.get<std::string>());
+    }
   }
   Table table;
   table.text_columns = 2;
@@ -49,11 +65,15 @@ Table LeaderboardTable(const std::vector<EvalRunData>& runs) {
     const nlohmann::json& overall = results.at("overall");
     std::vector<std::string> row = {run.label, results.value("policy", kMissing)};
     for (const auto& group : groups) {
-      row.push_back(results.at("per_group").contains(group) ? Success(results.at("per_group").at(group)) : kMissing);
+      row.push_back(results.at("per_group").contains(group) ? Success(results.at("per_group").at(group))
+                    : NotApplicable(results, SplitOfGroup(group)) ? kNotApplicable
+                                                                   : kMissing);
     }
     row.push_back(Success(overall));
     for (const auto& split : ood_splits) {
-      row.push_back(overall.at("ood_drop").contains(split) ? Drop(overall.at("ood_drop").at(split)) : kMissing);
+      row.push_back(overall.at("ood_drop").contains(split) ? Drop(overall.at("ood_drop").at(split))
+                    : NotApplicable(results, split)            ? kNotApplicable
+                                                                : kMissing);
     }
     const nlohmann::json& timing = overall.at("timing");
     row.push_back(Milliseconds(timing, "latency_p50_s"));

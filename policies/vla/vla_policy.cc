@@ -66,7 +66,7 @@ envs::ObservationOptions VlaPolicy::observation_options() const {
 
 PolicyProtocol VlaPolicy::protocol() const {
   const VlaManifest& manifest = k_loaded_->bundle.manifest;
-  return {manifest.replan_interval, {manifest.embodiment}};
+  return {manifest.replan_interval, {manifest.embodiment}, manifest.model.uses_images()};
 }
 
 void VlaPolicy::DoAttach(const envs::EnvSpec& spec, const envs::EpisodeState&) {

@@ -365,7 +365,7 @@ TEST(RecordLearnerDemoTest, TheExpertAsLearnerIsLabelledWithItsOwnActions) {
   EpisodeState state;
   const EpisodeId id{"spatial", kTask, "train", "panda", 0, 0};
   DemoRecordOptions options{16, false, false};
-  const DemoEpisode demo = RecordLearnerDemo(*spec, expert, *learner, id, options, {}, nullptr, state);
+  const DemoEpisode demo = RecordLearnerDemo(*spec, expert, *learner, id, options, {}, 1, nullptr, state);
   EXPECT_TRUE(demo.success);
   ASSERT_GT(demo.steps, 20);
   ASSERT_EQ(demo.executed_actions.size(), demo.actions.size());
@@ -378,6 +378,22 @@ TEST(RecordLearnerDemoTest, TheExpertAsLearnerIsLabelledWithItsOwnActions) {
   const DemoEpisode driven = RecordExpertDemo(*spec, expert, id, options, nullptr, state);
   EXPECT_EQ(driven.states, demo.states);
   EXPECT_EQ(driven.actions, demo.actions);
+
+  // Recording every third state keeps exactly those rows, labels and chunks included: the
+  // expert's memory followed the unrecorded steps too.
+  const DemoEpisode sparse = RecordLearnerDemo(*spec, expert, *learner, id, options, {}, 3, nullptr, state);
+  EXPECT_TRUE(sparse.success);
+  ASSERT_EQ(sparse.steps, (demo.steps + 2) / 3);
+  const auto row = [](const auto& values, int t, int width) {
+    return std::vector(values.begin() + static_cast<ptrdiff_t>(t) * width,
+                       values.begin() + static_cast<ptrdiff_t>(t + 1) * width);
+  };
+  const int chunk = options.chunk_horizon * 7;
+  for (int r = 0; r < sparse.steps; ++r) {
+    ASSERT_EQ(row(sparse.states, r, demo.state_dim), row(demo.states, 3 * r, demo.state_dim)) << r;
+    ASSERT_EQ(row(sparse.actions, r, 7), row(demo.actions, 3 * r, 7)) << r;
+    ASSERT_EQ(row(sparse.action_chunks, r, chunk), row(demo.action_chunks, 3 * r, chunk)) << r;
+  }
 }
 
 // A learner that never moves: every state it visits is labelled with the clean expert's chunk
@@ -390,12 +406,13 @@ TEST(RecordLearnerDemoTest, AStillLearnerGetsTheCleanExpertsChunksAsLabels) {
   const EpisodeId id{"spatial", kTask, "train", "panda", 1, 1};
   DemoRecordOptions options{16, false, false};
   options.chunk_horizon = 5;
-  const DemoEpisode demo = RecordLearnerDemo(*spec, expert, *learner, id, options, {}, nullptr, state);
+  const DemoEpisode demo = RecordLearnerDemo(*spec, expert, *learner, id, options, {}, 1, nullptr, state);
   EXPECT_FALSE(demo.success);
   EXPECT_EQ(demo.failure, "timeout");
   ASSERT_GT(demo.steps, 0);
   for (size_t i = 0; i < demo.executed_actions.size(); ++i) {
-    if (i % 7 < 6) ASSERT_EQ(demo.executed_actions[i], 0.0) << "the zero policy's motion, value " << i;
+    if (i % 7 == 6) continue;  // the gripper: the zero policy holds it open
+    ASSERT_EQ(demo.executed_actions[i], 0.0) << "the zero policy's motion, value " << i;
   }
   double label_motion = 0;
   for (float a : demo.actions) label_motion += std::abs(a);

@@ -7,6 +7,8 @@
 #include "core/error.h"
 #include "eval/eval_run.h"
 
+#include <nlohmann/json.hpp>
+
 namespace fb::eval {
 namespace {
 
@@ -48,6 +50,26 @@ TEST(RunProtocolTest, InDistributionSplitsRunOnlyOnTheTrainingEmbodiments) {
   // A policy that names no embodiments (the scripted expert) runs wherever the run says.
   EXPECT_TRUE(ApplyPolicyProtocol(Config({"splits=[id]"}), {}).embodiments.empty());
   EXPECT_NO_THROW(ApplyPolicyProtocol(Config({"embodiments=[ur5e]"}), {}));
+}
+
+// A policy that reads no images (the state track) cannot be measured on a split that changes
+// only appearance: it is reported as n/a, never run and never given a success rate.
+TEST(RunProtocolTest, AppearanceSplitsAreNotApplicableToAPolicyThatReadsNoImages) {
+  policies::PolicyProtocol blind = kPandaEvery5;
+  blind.reads_images = false;
+  const EvalConfig config = ApplyPolicyProtocol(Config({"splits=[id, ood-visual, ood-position]"}), blind);
+  EXPECT_THAT(config.splits, ::testing::ElementsAre("id", "ood-position"));
+  EXPECT_THAT(config.not_applicable_splits, ::testing::ElementsAre("ood-visual"));
+  for (const auto& episode : BuildEpisodeList(config)) EXPECT_NE(episode.split, "ood-visual");
+  EXPECT_EQ(RunHeader(config, "h").at("not_applicable_splits"), nlohmann::json({"ood-visual"}));
+
+  // A policy with cameras runs it, and its header says nothing about n/a splits.
+  const EvalConfig seeing = ApplyPolicyProtocol(Config({"splits=[id, ood-visual]"}), kPandaEvery5);
+  EXPECT_THAT(seeing.splits, ::testing::ElementsAre("id", "ood-visual"));
+  EXPECT_FALSE(RunHeader(seeing, "h").contains("not_applicable_splits"));
+
+  EXPECT_THAT([&] { ApplyPolicyProtocol(Config({"splits=[ood-visual]"}), blind); },
+              ::testing::ThrowsMessage<InputError>(::testing::HasSubstr("reads no images")));
 }
 
 }  // namespace

@@ -1,5 +1,6 @@
 #include "reports/eval_report.h"
 
+#include <algorithm>
 #include <fstream>
 
 #include <gmock/gmock.h>
@@ -90,6 +91,27 @@ TEST(EvalReportTest, MergesTwoRunsIntoOneLeaderboardWithTheirNumbers) {
   EXPECT_EQ(table.rows[0][7], "40");
   EXPECT_EQ(table.rows[1][2], "10.0% [49, 94] n=10");
   EXPECT_EQ(table.rows[1][5], "-10.0 pts (10% -> 0%)");
+
+  // A run that marks a split n/a (a state-track policy under ood-visual) shows "n/a" there,
+  // never a rate, in the split's group column and in its drop column.
+  const fs::path c = WriteRun(scratch / "state_run", "fastervla", 9, 0);
+  nlohmann::json state_results = nlohmann::json::parse(std::ifstream(c / "results.json"));
+  state_results["not_applicable_splits"] = {"ood-visual"};
+  Write(c / "results.json", state_results.dump());
+  const fs::path d = WriteRun(scratch / "image_run", "fastervla", 5, 0);
+  nlohmann::json image_results = nlohmann::json::parse(std::ifstream(d / "results.json"));
+  image_results["per_group"]["spatial/ood-visual"] = Summary(10, 2, 0.05, 0.5);
+  image_results["overall"]["ood_drop"]["ood-visual"] = image_results["overall"]["ood_drop"]["ood-position"];
+  Write(d / "results.json", image_results.dump());
+  const Table mixed = LeaderboardTable({LoadEvalRun(c), LoadEvalRun(d)});
+  const auto column = [&](const std::string& name) {
+    return static_cast<size_t>(std::find(mixed.header.begin(), mixed.header.end(), name) - mixed.header.begin());
+  };
+  ASSERT_LT(column("spatial/ood-visual"), mixed.header.size());
+  ASSERT_LT(column("id -> ood-visual"), mixed.header.size());
+  EXPECT_EQ(mixed.rows[0][column("spatial/ood-visual")], "n/a");
+  EXPECT_EQ(mixed.rows[0][column("id -> ood-visual")], "n/a");
+  EXPECT_EQ(mixed.rows[1][column("spatial/ood-visual")], "20.0% [5, 50] n=10");
 
   const fs::path out = scratch / "report";
   const std::string markdown = WriteEvalReport(runs, out);
