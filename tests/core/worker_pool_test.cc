@@ -27,6 +27,32 @@ TEST(WorkerPoolTest, EveryItemRunsOnceAndResultsReachTheCallingThread) {
   for (int n : seen) EXPECT_EQ(n, 1);
 }
 
+// Each worker makes its context on its own thread and every item it runs gets that context:
+// the per-worker state (a simulation, a renderer, a policy) never crosses threads.
+TEST(WorkerPoolTest, EachItemRunsWithTheContextItsThreadMade) {
+  struct Context {
+    int worker;
+    std::thread::id made_on;
+  };
+  std::vector<int> worker_of(60, -1);
+  std::set<int> workers_seen;
+  RunOnWorkers(
+      60, 3, [](int worker) { return Context{worker, std::this_thread::get_id()}; },
+      [](Context& context, int) {
+        EXPECT_EQ(context.made_on, std::this_thread::get_id()) << "worker " << context.worker;
+        return context.worker;
+      },
+      [&](int item, int worker) {
+        worker_of[static_cast<size_t>(item)] = worker;
+        workers_seen.insert(worker);
+      });
+  for (int w : worker_of) {
+    EXPECT_GE(w, 0);
+    EXPECT_LT(w, 3);
+  }
+  EXPECT_FALSE(workers_seen.empty());
+}
+
 TEST(WorkerPoolTest, NeverMoreWorkersThanItems) {
   std::atomic<int> contexts{0};
   RunOnWorkers(

@@ -1,6 +1,7 @@
 #include "reports/eval_report.h"
 
 #include <algorithm>
+#include <cmath>
 #include <fstream>
 
 #include <gmock/gmock.h>
@@ -23,7 +24,16 @@ void Write(const fs::path& path, const std::string& text) {
   std::ofstream(path, std::ios::binary) << text;
 }
 
-nlohmann::json Summary(int episodes, int successes, double low, double high) {
+// The Wilson 95% interval of successes/episodes, as results.json holds it.
+std::pair<double, double> Wilson(int episodes, int successes) {
+  const double z = 1.959963984540054, n = episodes, p = successes / n;
+  const double centre = (p + z * z / (2 * n)) / (1 + z * z / n);
+  const double half = z * std::sqrt(p * (1 - p) / n + z * z / (4 * n * n)) / (1 + z * z / n);
+  return {std::max(0.0, centre - half), std::min(1.0, centre + half)};
+}
+
+nlohmann::json Summary(int episodes, int successes) {
+  const auto [low, high] = Wilson(episodes, successes);
   return {{"episodes", episodes},
           {"successes", successes},
           {"success_rate", static_cast<double>(successes) / episodes},
@@ -50,9 +60,9 @@ fs::path WriteRun(const fs::path& dir, const std::string& policy, int id_success
                             {"fasterbench_version", "0.1.0"},
                             {"git_revision", "abc1234"},
                             {"config_hash", "fnv1a64:" + policy}};
-  results["per_group"]["spatial/id"] = Summary(10, id_successes, 0.4902, 0.9433);
-  results["per_group"]["spatial/ood-position"] = Summary(10, ood_successes, 0.1078, 0.6032);
-  results["overall"] = Summary(20, id_successes + ood_successes, 0.3, 0.8);
+  results["per_group"]["spatial/id"] = Summary(10, id_successes);
+  results["per_group"]["spatial/ood-position"] = Summary(10, ood_successes);
+  results["overall"] = Summary(20, id_successes + ood_successes);
   const double id_rate = id_successes / 10.0, ood_rate = ood_successes / 10.0;
   results["overall"]["ood_drop"]["ood-position"] = {{"id_rate", id_rate},
                                                     {"split_rate", ood_rate},
@@ -89,7 +99,7 @@ TEST(EvalReportTest, MergesTwoRunsIntoOneLeaderboardWithTheirNumbers) {
   EXPECT_EQ(table.rows[0][5], "-50.0 pts (80% -> 30%)");
   EXPECT_EQ(table.rows[0][6], "20");
   EXPECT_EQ(table.rows[0][7], "40");
-  EXPECT_EQ(table.rows[1][2], "10.0% [49, 94] n=10");
+  EXPECT_EQ(table.rows[1][2], "10.0% [2, 40] n=10");
   EXPECT_EQ(table.rows[1][5], "-10.0 pts (10% -> 0%)");
 
   // A run that marks a split n/a (a state-track policy under ood-visual) shows "n/a" there,
@@ -100,7 +110,7 @@ TEST(EvalReportTest, MergesTwoRunsIntoOneLeaderboardWithTheirNumbers) {
   Write(c / "results.json", state_results.dump());
   const fs::path d = WriteRun(scratch / "image_run", "fastervla", 5, 0);
   nlohmann::json image_results = nlohmann::json::parse(std::ifstream(d / "results.json"));
-  image_results["per_group"]["spatial/ood-visual"] = Summary(10, 2, 0.05, 0.5);
+  image_results["per_group"]["spatial/ood-visual"] = Summary(10, 2);
   image_results["overall"]["ood_drop"]["ood-visual"] = image_results["overall"]["ood_drop"]["ood-position"];
   Write(d / "results.json", image_results.dump());
   const Table mixed = LeaderboardTable({LoadEvalRun(c), LoadEvalRun(d)});
@@ -111,7 +121,7 @@ TEST(EvalReportTest, MergesTwoRunsIntoOneLeaderboardWithTheirNumbers) {
   ASSERT_LT(column("id -> ood-visual"), mixed.header.size());
   EXPECT_EQ(mixed.rows[0][column("spatial/ood-visual")], "n/a");
   EXPECT_EQ(mixed.rows[0][column("id -> ood-visual")], "n/a");
-  EXPECT_EQ(mixed.rows[1][column("spatial/ood-visual")], "20.0% [5, 50] n=10");
+  EXPECT_EQ(mixed.rows[1][column("spatial/ood-visual")], "20.0% [6, 51] n=10");
 
   const fs::path out = scratch / "report";
   const std::string markdown = WriteEvalReport(runs, out);
