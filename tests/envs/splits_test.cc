@@ -118,21 +118,30 @@ TEST(SplitsTest, ChangedPlacementSettingsAskForRegeneration) {
   EXPECT_EQ(TaskPlacementHash(task), TaskPlacementHash(LoadTask("spatial", kTask)));
 }
 
+// Every object of every ood-position state lies outside its training region and within the
+// split's margin around it, on all four sides, in every suite.
 TEST(SplitsTest, OodPositionStatesLieOutsideTheTrainingRegions) {
-  for (const std::string& name : LoadSuite("spatial").tasks) {
-    const TaskConfig task = LoadTask("spatial", name);
-    const double margin = LoadSplit("ood-position").margin;
-    for (const auto& state : Pool("spatial", name, "ood-position")) {
-      for (size_t i = 0; i < task.objects.size(); ++i) {
-        const ObjectConfig& o = task.objects[i];
-        const double x = state[7 * i], y = state[7 * i + 1];
-        const bool inside = x >= o.x[0] && x <= o.x[1] && y >= o.y[0] && y <= o.y[1];
-        EXPECT_FALSE(inside) << name << " " << o.name << " at " << x << ", " << y;
-        EXPECT_LE(x, o.x[1] + margin + 1e-9);
-        EXPECT_GE(y, o.y[0] - margin - 1e-9);
+  const double margin = LoadSplit("ood-position").margin;
+  int checked = 0;
+  for (const std::string& suite : BuiltinSuites()) {
+    for (const std::string& name : LoadSuite(suite).tasks) {
+      const TaskConfig task = LoadTask(suite, name);
+      for (const auto& state : Pool(suite, name, "ood-position")) {
+        for (size_t i = 0; i < task.objects.size(); ++i) {
+          const ObjectConfig& o = task.objects[i];
+          const double x = state[7 * i], y = state[7 * i + 1];
+          const bool inside = x >= o.x[0] && x <= o.x[1] && y >= o.y[0] && y <= o.y[1];
+          EXPECT_FALSE(inside) << suite << "/" << name << " " << o.name << " at " << x << ", " << y;
+          EXPECT_GE(x, o.x[0] - margin - 1e-9) << suite << "/" << name << " " << o.name;
+          EXPECT_LE(x, o.x[1] + margin + 1e-9) << suite << "/" << name << " " << o.name;
+          EXPECT_GE(y, o.y[0] - margin - 1e-9) << suite << "/" << name << " " << o.name;
+          EXPECT_LE(y, o.y[1] + margin + 1e-9) << suite << "/" << name << " " << o.name;
+          ++checked;
+        }
       }
     }
   }
+  EXPECT_GT(checked, 0);
 }
 
 TEST(SplitsTest, TrainPoolIsDisjointFromEveryEvaluationSplitInEverySuite) {

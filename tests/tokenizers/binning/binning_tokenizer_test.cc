@@ -1,5 +1,6 @@
 #include "tokenizers/binning/binning_tokenizer.h"
 
+#include <gmock/gmock.h>
 #include <gtest/gtest.h>
 
 #include <random>
@@ -8,6 +9,9 @@
 
 namespace fb::tokenizers {
 namespace {
+
+using ::testing::HasSubstr;
+using ::testing::ThrowsMessage;
 
 BinningTokenizer OpenVla() { return BinningTokenizer({"openvla", 256}); }
 
@@ -63,11 +67,17 @@ TEST(BinningTokenizerTest, BadIdsAndLengthsDecodeWithFailureKinds) {
   EXPECT_EQ(b.actions[2], 0.0f);
 }
 
+// Each check on its own input, and each error says which check failed: a chunk that is both
+// the wrong size and non-finite would let one throw hide the other.
 TEST(BinningTokenizerTest, RejectsNonFiniteAndWrongShape) {
   const auto tokenizer = OpenVla();
   const std::vector<float> nan_chunk = {0.0f, NAN};
-  EXPECT_THROW(tokenizer.Encode(nan_chunk, 1, 2), InputError);
-  EXPECT_THROW(tokenizer.Encode(nan_chunk, 2, 2), InputError);
+  EXPECT_THAT([&] { tokenizer.Encode(nan_chunk, 1, 2); },
+              ThrowsMessage<InputError>(HasSubstr("non-finite action value at step 0, dim 1")));
+  const std::vector<float> finite_chunk = {0.0f, 0.5f};
+  EXPECT_THAT([&] { tokenizer.Encode(finite_chunk, 2, 2); },
+              ThrowsMessage<InputError>(HasSubstr("chunk has 2 values, expected")));
+  EXPECT_NO_THROW(tokenizer.Encode(finite_chunk, 1, 2));
 }
 
 TEST(BinningTokenizerTest, LayoutIsHorizonTimesDimsSlotsOfAnyBin) {
