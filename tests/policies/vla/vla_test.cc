@@ -201,6 +201,50 @@ TEST(VlaTrainingTest, ResumingFromACheckpointEndsWhereAStraightRunEnds) {
   }
 }
 
+// openpi's fallback, kept by the reference decoding: a chunk whose tokens do not decode is
+// all zeros in the normalized space (so every row is the normalizer's centre once
+// denormalized), and the call counts one decode failure. A barely trained FAST-AR's tokens
+// rarely decode.
+TEST(VlaPolicyTest, AnUndecodableChunkIsTheFallbackAndIsCounted) {
+  const fs::path dir = fb::testing::FreshDir("vla_decode_failure");
+  torch::set_num_threads(1);
+  auto config = testing::TinyTrainConfig("fast_ar", testing::WriteTinyDemos(dir / "demos"), dir / "run");
+  config.steps = 2;
+  const fs::path checkpoint = TrainVla(config).policy_dir;
+  config::Subtree params;
+  const auto doc = config::FromAssignment("params.checkpoint=" + checkpoint.string());
+  params.layers.push_back({doc.root["params"], doc, "policy.params"});
+  auto policy = CreatePolicy("fast_ar", params);
+
+  const auto spec = envs::EnvSpec::Create("spatial", "spatial_red_block_on_plate", "panda");
+  envs::EpisodeState state;
+  envs::Renderer renderer;
+  int failures = 0, decoded = 0;
+  std::vector<double> fallback;
+  for (int init = 0; init < 8; ++init) {
+    const envs::EpisodeId id{"spatial", "spatial_red_block_on_plate", "id", "panda", init, 0};
+    envs::Reset(*spec, id, state);
+    policy->Attach(*spec, state);
+    policy->Reset(id);
+    const ActionChunk chunk = policy->Act(envs::Observe(*spec, state, policy->observation_options(), &renderer));
+    ASSERT_EQ(chunk.actions.size(), 28u);
+    if (chunk.metrics.decode_failures == 0) {
+      ++decoded;
+      continue;
+    }
+    EXPECT_EQ(chunk.metrics.decode_failures, 1);
+    ++failures;
+    const std::vector<double> first(chunk.actions.begin(), chunk.actions.begin() + 7);
+    for (int t = 1; t < 4; ++t) {
+      EXPECT_EQ(std::vector<double>(chunk.actions.begin() + 7 * t, chunk.actions.begin() + 7 * (t + 1)), first)
+          << "every row of the fallback is the same";
+    }
+    if (fallback.empty()) fallback = first;
+    EXPECT_EQ(first, fallback) << "the fallback does not depend on the observation";
+  }
+  EXPECT_GE(failures, 1) << decoded << " of 8 chunks decoded";
+}
+
 TEST(VlaCheckpointTest, WrongKindVersionOrTokenizerIsAClearError) {
   const fs::path dir = fb::testing::FreshDir("vla_bad_checkpoint");
   torch::set_num_threads(1);
