@@ -88,6 +88,7 @@ int RunEval(const EvalOptions& options) {
   const auto policy = policies::CreatePolicy(config.policy.name, config.policy.params);
   config = eval::ApplyPolicyProtocol(config, policy->protocol());
   policy->CheckEpisodes(eval::BuildEpisodeList(config));
+  policy->Preflight();  // a remote policy's server must answer
   const auto world = eval::JoinMpiWorldIfLaunched();
   if (world && world->size() > 1) {
     if (!options.shard.empty()) throw InputError("--shard cannot be combined with mpirun: each rank takes shard rank/size");

@@ -80,6 +80,11 @@ class Policy {
   // writes anything instead of logging a failed episode. Accepts everything by default.
   virtual void CheckEpisodes(std::span<const envs::EpisodeId> episodes) const { (void)episodes; }
 
+  // Checks that the policy can answer at all (the remote policy connects and reads the
+  // server's metadata); throws fb::InputError when it cannot, so that eval stops before it
+  // writes anything instead of logging every episode as a failure. Nothing to check by default.
+  virtual void Preflight() {}
+
  protected:
   explicit Policy(std::string name) : k_name_(std::move(name)) {}
 

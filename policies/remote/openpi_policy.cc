@@ -132,6 +132,14 @@ ActionChunk OpenpiPolicy::DoAct(const envs::Observation& observation) {
   return chunk;
 }
 
+void OpenpiPolicy::Preflight() {
+  try {
+    EnsureConnected();
+  } catch (const std::runtime_error& e) {
+    throw InputError(std::string(e.what()) + "; start the policy server first (or fix params.host / params.port)");
+  }
+}
+
 void OpenpiPolicy::EnsureConnected() {
   if (k_client_) return;
   remote::WebSocketOptions options;

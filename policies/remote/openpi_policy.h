@@ -66,6 +66,9 @@ struct OpenpiParams {
 
 class OpenpiPolicy final : public Policy {
  public:
+  // Connects and reads the server's metadata; fb::InputError naming host and port otherwise.
+  void Preflight() override;
+
   explicit OpenpiPolicy(OpenpiParams params);
   ~OpenpiPolicy() override;
   // Registry entry: params layered over configs/policies/openpi.yaml. Does not connect.

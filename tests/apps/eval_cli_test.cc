@@ -1,7 +1,10 @@
 // End-to-end checks of `fasterbench eval` as a process: a SIGKILL in the middle of a run and
 // a rerun give the same results as an uninterrupted run; shards join with `merge`; under
 // `mpirun -np 2` the ranks' shards are merged into the run's results.
+#include <arpa/inet.h>
+#include <netinet/in.h>
 #include <signal.h>
+#include <sys/socket.h>
 #include <unistd.h>
 
 #include <algorithm>
@@ -48,6 +51,37 @@ int EpisodeLines(const fs::path& log) {
 }
 
 nlohmann::json Results(const fs::path& dir) { return nlohmann::json::parse(ReadText(dir / "results.json")); }
+
+// A local port nobody listens on: bound by the kernel's choice, then released.
+int ClosedPort() {
+  const int fd = socket(AF_INET, SOCK_STREAM, 0);
+  sockaddr_in address{};
+  address.sin_family = AF_INET;
+  address.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+  address.sin_port = 0;
+  bind(fd, reinterpret_cast<sockaddr*>(&address), sizeof(address));
+  socklen_t size = sizeof(address);
+  getsockname(fd, reinterpret_cast<sockaddr*>(&address), &size);
+  close(fd);
+  return ntohs(address.sin_port);
+}
+
+// With no policy server, eval stops before its first episode (exit 2) and leaves --out
+// untouched, instead of logging every episode as a policy failure.
+TEST(EvalCliTest, ARemotePolicyWithoutAServerFailsBeforeAnythingIsWritten) {
+  const fs::path out = Scratch("no_server") / "run";
+  const int port = ClosedPort();
+  const auto result = fb::testing::Run(
+      FB_BINARY,
+      {"eval", "--set", "policy.name=openpi", "--set", "policy.params.port=" + std::to_string(port), "--set",
+       "tasks=[spatial_red_block_on_plate]", "--set", "embodiments=[panda]", "--set", "init_indices=[0]", "--out",
+       out.string()},
+      out.parent_path());
+  EXPECT_EQ(result.exit_code, 2) << result.err;
+  EXPECT_THAT(result.err, HasSubstr("127.0.0.1:" + std::to_string(port)));
+  EXPECT_THAT(result.err, HasSubstr("start the policy server first"));
+  EXPECT_FALSE(fs::exists(out));
+}
 
 TEST(EvalCliTest, AKilledRunResumesToTheResultsOfAnUninterruptedOne) {
   const fs::path dir = Scratch("kill");
