@@ -5,7 +5,6 @@
 #include <gtest/gtest.h>
 #include <torch/torch.h>
 
-#include "core/config/document.h"
 #include "core/error.h"
 #include "policies/registry.h"
 #include "policies/vla/object_tokens.h"
@@ -74,10 +73,7 @@ TEST(StateTrackTest, TrainsWithoutImagesAndActsOnTheObjectsOnTheTable) {
   EXPECT_THAT(bundle.manifest.object_kinds.names(), ElementsAre("block", "plate"));
   EXPECT_THAT(bundle.manifest.object_colours.names(), ElementsAre("red", "white"));
 
-  config::Subtree params;
-  const auto doc = config::FromAssignment("params.checkpoint=" + report.policy_dir.string());
-  params.layers.push_back({doc.root["params"], doc, "policy.params"});
-  auto policy = CreatePolicy("binning_ar", params);
+  auto policy = CreatePolicy("binning_ar", testing::CheckpointParams(report.policy_dir));
   EXPECT_FALSE(policy->observation_options().agentview);
   EXPECT_FALSE(policy->observation_options().wrist);
 

@@ -115,9 +115,7 @@ TEST_P(VlaTrainingTest, OverfitsATinyDatasetAndActsAfterLoading) {
   EXPECT_LT(report.final_loss, 0.1) << kind;
   ASSERT_TRUE(fs::is_regular_file(report.policy_dir / "manifest.json"));
 
-  config::Subtree params;
-  const auto doc = config::FromAssignment("params.checkpoint=" + report.policy_dir.string());
-  params.layers.push_back({doc.root["params"], doc, "policy.params"});
+  const config::Subtree params = testing::CheckpointParams(report.policy_dir);
   auto policy = CreatePolicy(kind, params);
   EXPECT_EQ(policy->observation_options().width, testing::kImageSize);
   const auto spec = envs::EnvSpec::Create("spatial", "spatial_red_block_on_plate", "panda");
@@ -211,10 +209,7 @@ TEST(VlaPolicyTest, AnUndecodableChunkIsTheFallbackAndIsCounted) {
   auto config = testing::TinyTrainConfig("fast_ar", testing::WriteTinyDemos(dir / "demos"), dir / "run");
   config.steps = 2;
   const fs::path checkpoint = TrainVla(config).policy_dir;
-  config::Subtree params;
-  const auto doc = config::FromAssignment("params.checkpoint=" + checkpoint.string());
-  params.layers.push_back({doc.root["params"], doc, "policy.params"});
-  auto policy = CreatePolicy("fast_ar", params);
+  auto policy = CreatePolicy("fast_ar", testing::CheckpointParams(checkpoint));
 
   const auto spec = envs::EnvSpec::Create("spatial", "spatial_red_block_on_plate", "panda");
   envs::EpisodeState state;

@@ -115,4 +115,11 @@ VlaTrainConfig TinyTrainConfig(const std::string& policy, const fs::path& demos,
   return c;
 }
 
+config::Subtree CheckpointParams(const fs::path& checkpoint) {
+  config::Subtree params;
+  const auto doc = config::FromAssignment("params.checkpoint=" + checkpoint.string());
+  params.layers.push_back({doc.root["params"], doc, "policy.params"});
+  return params;
+}
+
 }  // namespace fb::policies::testing

@@ -5,6 +5,7 @@
 #include <filesystem>
 #include <string>
 
+#include "core/config/schema.h"
 #include "policies/vla/vla_config.h"
 
 namespace fb::policies::testing {
@@ -31,5 +32,8 @@ std::filesystem::path WriteTinyDemos(const std::filesystem::path& dir, const Tin
 // network, horizon 4, no validation demos.
 VlaTrainConfig TinyTrainConfig(const std::string& policy, const std::filesystem::path& demos,
                                const std::filesystem::path& out);
+
+// Policy params {checkpoint: <checkpoint>}, as `--set policy.params.checkpoint=...` gives them.
+config::Subtree CheckpointParams(const std::filesystem::path& checkpoint);
 
 }  // namespace fb::policies::testing
