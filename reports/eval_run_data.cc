@@ -27,6 +27,49 @@ std::string ReadText(const fs::path& path) {
 
 bool IsTokenizerResults(const nlohmann::json& j) { return j.value("schema", "") == "fasterbench.tokenizer_eval"; }
 
+// Throws fb::InputError naming `file` and the JSON path of the first value a summary (an
+// entry of per_group, or overall) lacks or holds with the wrong type, so a malformed file is
+// an input error rather than a crash in the middle of a report.
+void CheckSummary(const nlohmann::json& summary, const std::string& where, const fs::path& file) {
+  auto missing = [&](const std::string& key, const char* type) {
+    return InputError(fmt::format("'{}': {}.{} is missing or not {}", file.string(), where, key, type));
+  };
+  if (!summary.is_object()) throw InputError(fmt::format("'{}': {} is not an object", file.string(), where));
+  for (const char* key : {"episodes", "success_rate", "act_calls", "mean_tokens_per_chunk",
+                          "mean_forward_passes_per_chunk", "decode_failures"}) {
+    if (!summary.contains(key) || !summary[key].is_number()) throw missing(key, "a number");
+  }
+  const auto& ci = summary.contains("success_ci95") ? summary["success_ci95"] : nlohmann::json();
+  if (!ci.is_array() || ci.size() != 2 || !ci[0].is_number() || !ci[1].is_number()) {
+    throw missing("success_ci95", "a pair of numbers");
+  }
+  if (!summary.contains("timing") || !summary["timing"].is_object()) throw missing("timing", "an object");
+  for (const char* key : {"latency_mean_s", "latency_p50_s", "latency_p95_s", "latency_p99_s", "control_rate_hz",
+                          "control_rate_at_p95_hz"}) {
+    if (!summary["timing"].contains(key) || !summary["timing"][key].is_number()) {
+      throw missing(std::string("timing.") + key, "a number");
+    }
+  }
+}
+
+void CheckEvalResults(const nlohmann::json& results, const fs::path& file) {
+  if (!results.contains("per_group") || !results["per_group"].is_object()) {
+    throw InputError(fmt::format("'{}': per_group is missing or not an object", file.string()));
+  }
+  for (const auto& [group, summary] : results["per_group"].items()) CheckSummary(summary, "per_group." + group, file);
+  if (!results.contains("overall")) throw InputError(fmt::format("'{}': overall is missing", file.string()));
+  CheckSummary(results["overall"], "overall", file);
+  const auto& drops = results["overall"].contains("ood_drop") ? results["overall"]["ood_drop"] : nlohmann::json();
+  if (!drops.is_object()) throw InputError(fmt::format("'{}': overall.ood_drop is missing or not an object", file.string()));
+  for (const auto& [split, drop] : drops.items()) {
+    for (const char* key : {"drop", "id_rate", "split_rate"}) {
+      if (!drop.is_object() || !drop.contains(key) || !drop[key].is_number()) {
+        throw InputError(fmt::format("'{}': overall.ood_drop.{}.{} is missing or not a number", file.string(), split, key));
+      }
+    }
+  }
+}
+
 std::vector<fs::path> Videos(const fs::path& dir, const std::string& episodes_jsonl) {
   std::set<fs::path> found;
   if (fs::is_directory(dir / "videos")) {
@@ -85,6 +128,7 @@ EvalRunData LoadEvalRun(const fs::path& dir) {
             "rewrite it (every logged episode resumes)",
             (dir / "results.json").string(), results.value("schema_version", 0), kEvalSchemaVersion));
       }
+      CheckEvalResults(results, dir / "results.json");
       run.eval = std::move(results);
     }
   }

@@ -25,8 +25,9 @@ struct EvalRunData {
 };
 
 // Reads `dir`. Throws fb::InputError naming the path when it holds neither kind of results,
-// or eval results of another schema version (rerunning fasterbench eval with the same
-// config resumes every episode and rewrites results.json).
+// eval results of another schema version (rerunning fasterbench eval with the same config
+// resumes every episode and rewrites results.json), or eval results that lack a value the
+// report reads (naming its JSON path).
 EvalRunData LoadEvalRun(const std::filesystem::path& dir);
 
 // The latency of every Act call in an episodes.jsonl text; the header line is skipped, and

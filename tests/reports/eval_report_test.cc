@@ -16,6 +16,7 @@ namespace fb::reports {
 namespace {
 
 namespace fs = std::filesystem;
+using ::testing::AllOf;
 using ::testing::HasSubstr;
 using ::testing::Not;
 
@@ -171,6 +172,21 @@ TEST(EvalReportTest, RejectsDirectoriesWithoutResultsAndOldSchemas) {
   Write(scratch / "old" / "results.json", R"({"kind": "fasterbench.eval.results", "schema_version": 1})");
   EXPECT_THAT([&] { LoadEvalRun(scratch / "old"); },
               ::testing::ThrowsMessage<InputError>(HasSubstr("schema_version 1")));
+
+  // A results file of the right kind and version with a value missing names the file and the
+  // value's path: an input error, not a crash in the middle of the report.
+  const fs::path run = WriteRun(scratch / "cut", "random", 1, 0);
+  auto results = nlohmann::json::parse(std::ifstream(run / "results.json"));
+  results.erase("overall");
+  Write(run / "results.json", results.dump());
+  EXPECT_THAT([&] { LoadEvalRun(run); },
+              ::testing::ThrowsMessage<InputError>(AllOf(HasSubstr("cut/results.json"), HasSubstr("overall is missing"))));
+  results = nlohmann::json::parse(std::ifstream(WriteRun(scratch / "cut2", "random", 1, 0) / "results.json"));
+  results["per_group"]["spatial/id"]["timing"].erase("latency_p95_s");
+  Write(scratch / "cut2" / "results.json", results.dump());
+  EXPECT_THAT([&] { LoadEvalRun(scratch / "cut2"); },
+              ::testing::ThrowsMessage<InputError>(HasSubstr("per_group.spatial/id.timing.latency_p95_s is missing")));
+  EXPECT_NO_THROW(LoadEvalRun(WriteRun(scratch / "whole", "random", 1, 0)));
 }
 
 TEST(CallLatenciesTest, RejectsAMalformedLineBeforeTheLast) {
